@@ -1,0 +1,72 @@
+using SimdSfnn.Cli.Training;
+using SimdSfnn.Estimators;
+using SimdSfnn.Nn.Data;
+using SimdSfnn.Tensors;
+
+namespace SimdSfnn.Cli.Options;
+
+/// The options `train`, `bench` and `eval` share (cli.md's common options).
+public static class CommonOptions
+{
+    /// Default maximum learning rates, from the sweeps recorded in README.md.
+    public static double DefaultLearningRate(TaskKind task, EstimatorKind estimator) => estimator switch
+    {
+        EstimatorKind.Deterministic => 0.3,
+        EstimatorKind.G1 => 0.01,
+        EstimatorKind.G2 => 0.03,
+        _ => 0.1,
+    };
+
+    public static TaskKind Task(ArgumentReader args) => args.String("task", "classify") switch
+    {
+        "classify" => TaskKind.Classify,
+        "structured" => TaskKind.Structured,
+        var other => throw new BadInputException($"option --task must be classify or structured, got '{other}'"),
+    };
+
+    public static EstimatorKind Estimator(ArgumentReader args)
+    {
+        string name = args.String("estimator", "G3");
+        return EstimatorRegistry.TryParse(name, out var kind) ? kind
+            : throw new BadInputException($"option --estimator must be one of {string.Join(", ", EstimatorRegistry.Names)}, got '{name}'");
+    }
+
+    public static RunSettings Training(ArgumentReader args)
+    {
+        var task = Task(args);
+        var estimator = Estimator(args);
+        int samples = args.Int("samples", estimator == EstimatorKind.Deterministic ? 1 : 20, 1, 100_000);
+        if (estimator == EstimatorKind.Deterministic && samples != 1)
+            throw new BadInputException("option --samples must be 1 with --estimator deterministic (it draws no samples)");
+        return new RunSettings
+        {
+            Task = task,
+            Estimator = estimator,
+            Samples = samples,
+            Layers = args.IntList("layers", [200, 200]),
+            Epochs = args.Int("epochs", task == TaskKind.Classify ? 50 : 100, 1, 100_000),
+            LearningRate = args.Double("lr", DefaultLearningRate(task, estimator), 0, 100, minExclusive: true),
+            Batch = args.Int("batch", 100, 1, 1_000_000),
+            Seed = args.ULong("seed", 1),
+            Threads = Threads(args),
+            InputNoise = args.Double("noise", task == TaskKind.Classify ? 0.4 : 0, 0, 100),
+            C = args.Has("c") ? args.Double("c", 0, -1e6, 1e6) : null,
+            TrainLimit = args.Int("train-limit", 0, 0),
+        };
+    }
+
+    public static int Threads(ArgumentReader args) => args.Int("threads", Environment.ProcessorCount, 1, 1024);
+
+    /// `--data DIR`, or MNIST fetched into the data folder on first use.
+    public static Dataset Data(ArgumentReader args, Progress progress)
+    {
+        string? dir = args.String("data");
+        if (dir is not null)
+        {
+            if (!Directory.Exists(dir)) throw new BadInputException($"--data {dir}: no such directory");
+            return MnistFiles.Load(dir);
+        }
+        string root = Environment.GetEnvironmentVariable("SFNN_DATA") ?? Path.Combine(Environment.CurrentDirectory, "data");
+        return MnistFiles.Load(MnistFiles.EnsureDownloaded(root, progress.Message));
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using SimdSfnn.Estimators;
+using SimdSfnn.Tensors;
+
+namespace SimdSfnn.Cli.Training;
+
+public enum TaskKind { Classify, Structured }
+
+/// Everything that defines a training run. Stored in each checkpoint's metadata so that
+/// `eval` and `--resume` rebuild the same network and the same random streams.
+public sealed record RunSettings
+{
+    public TaskKind Task { get; init; } = TaskKind.Classify;
+    public EstimatorKind Estimator { get; init; } = EstimatorKind.G3;
+    public int Samples { get; init; } = 20;
+    public int[] Layers { get; init; } = [200, 200];
+    public int Epochs { get; init; } = 50;
+    public double LearningRate { get; init; } = 0.1;
+    public int Batch { get; init; } = 100;
+    public ulong Seed { get; init; } = 1;
+    public int Threads { get; init; } = Environment.ProcessorCount;
+    public double InputNoise { get; init; } = 0.4;
+    public double? C { get; init; }
+    /// Training examples used (the first N after loading); 0 means all.
+    public int TrainLimit { get; init; }
+
+    public string EstimatorName => EstimatorRegistry.Name(Estimator);
+    public string TaskName => Task == TaskKind.Classify ? "classify" : "structured";
+
+    public Dictionary<string, string> ToMetadata() => new()
+    {
+        ["task"] = TaskName,
+        ["estimator"] = EstimatorName,
+        ["samples"] = Inv(Samples),
+        ["layers"] = string.Join(',', Layers),
+        ["epochs"] = Inv(Epochs),
+        ["lr"] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
+        ["batch"] = Inv(Batch),
+        ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
+        ["threads"] = Inv(Threads),
+        ["noise"] = InputNoise.ToString("R", CultureInfo.InvariantCulture),
+        ["c"] = C?.ToString("R", CultureInfo.InvariantCulture) ?? "",
+        ["trainLimit"] = Inv(TrainLimit),
+    };
+
+    public static RunSettings FromMetadata(IReadOnlyDictionary<string, string> metadata, string file)
+    {
+        string Get(string key) => metadata.TryGetValue(key, out var v) ? v
+            : throw new BadInputException($"{file}: checkpoint metadata has no '{key}'");
+        T Parse<T>(string key, Func<string, T?> parse) where T : struct =>
+            parse(Get(key)) ?? throw new BadInputException($"{file}: checkpoint metadata '{key}' is not valid: '{Get(key)}'");
+        int? Int(string s) => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : null;
+        double? Dbl(string s) => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : null;
+
+        string task = Get("task");
+        if (task is not ("classify" or "structured")) throw new BadInputException($"{file}: checkpoint metadata 'task' is '{task}'");
+        if (!EstimatorRegistry.TryParse(Get("estimator"), out var estimator))
+            throw new BadInputException($"{file}: checkpoint metadata 'estimator' is '{Get("estimator")}'");
+        var layers = Get("layers").Split(',').Select(s => Int(s) ?? -1).ToArray();
+        if (layers.Any(w => w < 1)) throw new BadInputException($"{file}: checkpoint metadata 'layers' is '{Get("layers")}'");
+        string c = Get("c");
+        return new RunSettings
+        {
+            Task = task == "classify" ? TaskKind.Classify : TaskKind.Structured,
+            Estimator = estimator,
+            Samples = Parse("samples", Int),
+            Layers = layers,
+            Epochs = Parse("epochs", Int),
+            LearningRate = Parse("lr", Dbl),
+            Batch = Parse("batch", Int),
+            Seed = ulong.TryParse(Get("seed"), CultureInfo.InvariantCulture, out ulong seed) ? seed
+                : throw new BadInputException($"{file}: checkpoint metadata 'seed' is '{Get("seed")}'"),
+            Threads = Parse("threads", Int),
+            InputNoise = Parse("noise", Dbl),
+            C = c.Length == 0 ? null : Parse("c", Dbl),
+            TrainLimit = Parse("trainLimit", Int),
+        };
+    }
+
+    static string Inv(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,133 @@
+using System.Numerics.Tensors;
+using SimdSfnn.Nn;
+using SimdSfnn.Tensors;
+
+namespace SimdSfnn.Estimators.Engine;
+
+/// The gradient of one minibatch: the mean over its examples of each example's estimate,
+/// computed by `WorkerPool.ThreadCount` shards that each own a `NetworkPass`, then summed in
+/// shard order so that a seed and a thread count always give the same bits.
+/// Every random number an example uses (its input noise and its hidden samples) comes from a
+/// stream keyed by (seed, epoch, example index), so the draws do not depend on the sharding.
+public sealed class MinibatchGradient : IShardedWork
+{
+    /// Rows (examples x samples) a pass holds at once; larger shards are processed in chunks.
+    public const int ChunkRows = 8192;
+
+    readonly NetworkShape shape;
+    readonly WorkerPool pool;
+    readonly NetworkPass[] passes;
+    readonly Parameters[] shardGradients;
+    readonly float[][][] shardStatistics; // [shard][hidden layer][...]
+    readonly float[][] statistics;        // [hidden layer][...], summed over shards
+    readonly double[] shardCriterion;
+
+    Parameters theta = null!;
+    ExampleSet data = null!;
+    int[] order = [];
+    int batchStart, batchCount, epoch;
+
+    public MinibatchGradient(NetworkShape shape, IGradientEstimator estimator, WorkerPool pool,
+                             int batchSize, int samples, ulong seed, float inputNoise)
+    {
+        this.shape = shape;
+        this.pool = pool;
+        Estimator = estimator;
+        Samples = estimator.SamplesHidden ? samples : 1;
+        Seed = seed;
+        InputNoise = inputNoise;
+        Gradient = new Parameters(shape);
+        int perShard = (batchSize + pool.ThreadCount - 1) / pool.ThreadCount;
+        int chunkExamples = Math.Clamp(ChunkRows / Samples, 1, perShard);
+        passes = new NetworkPass[pool.ThreadCount];
+        shardGradients = new Parameters[pool.ThreadCount];
+        shardStatistics = new float[pool.ThreadCount][][];
+        shardCriterion = new double[pool.ThreadCount];
+        var hiddenWidths = shape.Sizes[1..^1];
+        statistics = hiddenWidths.Select(w => new float[estimator.StatisticsLength(w)]).ToArray();
+        for (int t = 0; t < pool.ThreadCount; t++)
+        {
+            passes[t] = new NetworkPass(shape, chunkExamples, Samples);
+            shardGradients[t] = new Parameters(shape);
+            shardStatistics[t] = hiddenWidths.Select(w => new float[estimator.StatisticsLength(w)]).ToArray();
+        }
+    }
+
+    public IGradientEstimator Estimator { get; }
+    public int Samples { get; }
+    public ulong Seed { get; }
+    public float InputNoise { get; }
+    /// The last minibatch's mean gradient (an ascent direction).
+    public Parameters Gradient { get; }
+
+    /// Computes the mean gradient of examples `order[start .. start + count)` into `Gradient`,
+    /// updates the estimator's running statistics, and returns the sum of their `C_M`.
+    public double Compute(Parameters theta, ExampleSet data, int[] order, int start, int count, int epoch)
+    {
+        this.theta = theta;
+        this.data = data;
+        this.order = order;
+        batchStart = start;
+        batchCount = count;
+        this.epoch = epoch;
+        pool.Run(this);
+
+        var total = Gradient.Data.AsSpan();
+        shardGradients[0].Data.AsSpan().CopyTo(total);
+        for (int t = 1; t < shardGradients.Length; t++)
+            TensorPrimitives.Add(total, shardGradients[t].Data, total);
+        TensorPrimitives.Multiply(total, 1f / count, total);
+
+        double criterion = 0;
+        for (int t = 0; t < passes.Length; t++) criterion += shardCriterion[t];
+        for (int k = 0; k < statistics.Length; k++)
+        {
+            var sum = statistics[k].AsSpan();
+            sum.Clear();
+            for (int t = 0; t < passes.Length; t++) TensorPrimitives.Add(sum, shardStatistics[t][k], sum);
+            Estimator.EndStep(k, sum);
+        }
+        return criterion;
+    }
+
+    void IShardedWork.Run(int shard)
+    {
+        var pass = passes[shard];
+        var gradient = shardGradients[shard];
+        Array.Clear(gradient.Data);
+        foreach (var s in shardStatistics[shard]) Array.Clear(s);
+        double criterion = 0;
+
+        int threads = passes.Length;
+        int lo = batchStart + (int)((long)batchCount * shard / threads);
+        int hi = batchStart + (int)((long)batchCount * (shard + 1) / threads);
+        Span<int> labels = stackalloc int[pass.MaxExamples];
+        for (int start = lo; start < hi; start += pass.MaxExamples)
+        {
+            int E = Math.Min(pass.MaxExamples, hi - start);
+            for (int e = 0; e < E; e++)
+            {
+                int index = order[start + e];
+                ref var stream = ref pass.Stream(e);
+                stream = RandomStream.Create(Seed, StreamId.Training(epoch, index));
+                if (InputNoise > 0) Gaussian.AddNoise(data.Input(index), InputNoise, ref stream, pass.Input(e));
+                else data.Input(index).CopyTo(pass.Input(e));
+                if (data.Labels is not null) labels[e] = data.Labels[index];
+            }
+            ReadOnlySpan<float> targets = data.Targets is null ? default : GatherTargets(pass, start, E);
+            pass.Forward(theta, E, Samples, Estimator.SamplesHidden, labels[..E], targets);
+            pass.Backward(theta, Estimator, gradient, labels[..E], targets, shardStatistics[shard]);
+            for (int e = 0; e < E; e++) criterion += pass.Criterion(e);
+        }
+        shardCriterion[shard] = criterion;
+    }
+
+    ReadOnlySpan<float> GatherTargets(NetworkPass pass, int start, int E)
+    {
+        // Targets are looked up through the shuffled order, so they are gathered per chunk.
+        var buffer = pass.TargetBuffer(E);
+        for (int e = 0; e < E; e++)
+            data.Target(order[start + e]).CopyTo(buffer.Slice(e * data.Outputs, data.Outputs));
+        return buffer;
+    }
+}

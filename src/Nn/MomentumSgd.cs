@@ -1,0 +1,20 @@
+using System.Numerics.Tensors;
+
+namespace SimdSfnn.Nn;
+
+/// Gradient ascent with classical momentum (the paper's optimiser, momentum 0.9):
+/// `v = mu v + lr g; theta = theta + v`.
+public sealed class MomentumSgd(Parameters parameters, float momentum = 0.9f)
+{
+    public float Momentum { get; } = momentum;
+    public float[] Velocity { get; } = new float[parameters.Data.Length];
+
+    public void Step(ReadOnlySpan<float> gradient, float learningRate)
+    {
+        if (gradient.Length != Velocity.Length) throw new ArgumentException("gradient length differs from the parameters'");
+        var v = Velocity.AsSpan();
+        TensorPrimitives.Multiply(v, Momentum, v);
+        TensorPrimitives.MultiplyAdd(gradient, learningRate, v, v);
+        TensorPrimitives.Add(parameters.Data, v, parameters.Data);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Runtime.ExceptionServices;
+
+namespace SimdSfnn.Nn;
+
+/// Work split into a fixed number of shards, one per worker; shard 0 runs on the caller.
+public interface IShardedWork
+{
+    void Run(int shard);
+}
+
+/// A fixed set of threads that run one `IShardedWork` per call, fork-join, without
+/// allocating: `Parallel.For` allocates per call and `Barrier` now and then, either of which
+/// would break the zero-allocation step. Workers spin briefly, then park on a monitor.
+public sealed class WorkerPool : IDisposable
+{
+    const int SpinIterations = 200;
+
+    readonly object gate = new();
+    readonly Thread[] threads;
+    IShardedWork? work;
+    Exception? failure;
+    int generation;
+    int pending;
+    volatile bool stopping;
+
+    public WorkerPool(int threadCount)
+    {
+        if (threadCount < 1) throw new ArgumentOutOfRangeException(nameof(threadCount));
+        ThreadCount = threadCount;
+        threads = new Thread[threadCount - 1];
+        for (int i = 0; i < threads.Length; i++)
+        {
+            int shard = i + 1;
+            threads[i] = new Thread(() => Loop(shard)) { IsBackground = true, Name = $"sfnn-worker-{shard}" };
+            threads[i].Start();
+        }
+    }
+
+    public int ThreadCount { get; }
+
+    /// Runs `work.Run(s)` for every shard `s` in `0..ThreadCount` and returns when all are done.
+    public void Run(IShardedWork work)
+    {
+        ObjectDisposedException.ThrowIf(stopping, this);
+        this.work = work;
+        Volatile.Write(ref pending, threads.Length);
+        lock (gate)
+        {
+            generation++;
+            Monitor.PulseAll(gate);
+        }
+        RunShard(0);
+        var spin = new SpinWait();
+        while (Volatile.Read(ref pending) != 0 && spin.Count < SpinIterations) spin.SpinOnce(sleep1Threshold: -1);
+        lock (gate)
+            while (pending != 0) Monitor.Wait(gate);
+        this.work = null;
+        var error = failure;
+        if (error is not null)
+        {
+            failure = null;
+            ExceptionDispatchInfo.Throw(error);
+        }
+    }
+
+    void Loop(int shard)
+    {
+        int seen = 0;
+        while (true)
+        {
+            var spin = new SpinWait();
+            while (Volatile.Read(ref generation) == seen && !stopping && spin.Count < SpinIterations) spin.SpinOnce(sleep1Threshold: -1);
+            lock (gate)
+            {
+                while (generation == seen && !stopping) Monitor.Wait(gate);
+                seen = generation;
+            }
+            if (stopping) return;
+            RunShard(shard);
+            if (Interlocked.Decrement(ref pending) == 0)
+                lock (gate) Monitor.PulseAll(gate);
+        }
+    }
+
+    void RunShard(int shard)
+    {
+        try { work!.Run(shard); }
+        catch (Exception e) { Interlocked.CompareExchange(ref failure, e, null); }
+    }
+
+    public void Dispose()
+    {
+        if (stopping) return;
+        lock (gate)
+        {
+            stopping = true;
+            Monitor.PulseAll(gate);
+        }
+        foreach (var t in threads) t.Join();
+    }
+}

@@ -1,0 +1,80 @@
+using FsCheck;
+using FsCheck.Fluent;
+using SimdSfnn.Tensors;
+
+namespace SimdSfnn.Property.Tensors;
+
+/// The blocked products against their triple-loop references, on random shapes that straddle
+/// the 6-row and 32-column tiles and the 256-deep k-slices, under every ISA the CPU runs.
+[Collection(nameof(KernelIsaCollection))]
+public sealed class MatMulProperties
+{
+    // float sums of up to ~600 products of values in [-1, 1]: relative to the sum of |terms|.
+    const double Tolerance = 1e-5;
+
+    public static TheoryData<Isa> Isas => IsaVariants.Supported();
+
+    static Gen<(int B, int D, int H, int seed)> Shapes =>
+        from B in Gen.Choose(0, 40)
+        from D in Gen.Choose(0, 600)
+        from H in Gen.Choose(0, 80)
+        from seed in Gen.Choose(0, int.MaxValue)
+        select (B, D, H, seed);
+
+    [Theory, MemberData(nameof(Isas))]
+    public void Forward_matches_reference(Isa isa) => Check(isa, (B, D, H, rnd) =>
+    {
+        var x = Random(rnd, B * D); var w = Random(rnd, H * D);
+        var fast = new float[B * H]; var reference = new float[B * H];
+        MatMul.Forward(x, w, fast, B, D, H);
+        MatMul.ForwardReference(x, w, reference, B, D, H);
+        return Close(fast, reference, D);
+    });
+
+    [Theory, MemberData(nameof(Isas))]
+    public void InputGradient_matches_reference(Isa isa) => Check(isa, (B, D, H, rnd) =>
+    {
+        var g = Random(rnd, B * H); var w = Random(rnd, H * D);
+        var fast = new float[B * D]; var reference = new float[B * D];
+        MatMul.InputGradient(g, w, fast, B, H, D);
+        MatMul.InputGradientReference(g, w, reference, B, H, D);
+        return Close(fast, reference, H);
+    });
+
+    [Theory, MemberData(nameof(Isas))]
+    public void WeightGradient_accumulates_like_reference(Isa isa) => Check(isa, (B, D, H, rnd) =>
+    {
+        var g = Random(rnd, B * H); var x = Random(rnd, B * D);
+        var fast = Random(rnd, H * D); var reference = (float[])fast.Clone();
+        MatMul.WeightGradient(g, x, fast, B, H, D);
+        MatMul.WeightGradientReference(g, x, reference, B, H, D);
+        return Close(fast, reference, B + 1);
+    });
+
+    [Fact]
+    public void Wrong_lengths_are_refused() =>
+        Assert.Throws<ArgumentException>(() => MatMul.Forward(new float[6], new float[6], new float[5], 2, 3, 2));
+
+    static void Check(Isa isa, Func<int, int, int, Random, bool> property)
+    {
+        using var _ = IsaVariants.Use(isa);
+        Prop.ForAll(Shapes.ToArbitrary(), s => property(s.B, s.D, s.H, new Random(s.seed)))
+            .Check(Config.QuickThrowOnFailure.WithMaxTest(60).WithReplay(Replay()));
+    }
+
+    static FsCheck.Random.Rnd Replay() => new(20261123UL, 7UL);
+
+    static float[] Random(Random rnd, int n)
+    {
+        var a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float)(rnd.NextDouble() * 2 - 1);
+        return a;
+    }
+
+    static bool Close(float[] actual, float[] expected, int terms)
+    {
+        for (int i = 0; i < actual.Length; i++)
+            if (Math.Abs(actual[i] - expected[i]) > Tolerance * Math.Max(1, terms)) return false;
+        return true;
+    }
+}
