@@ -1,0 +1,2 @@
+namespace SimdSfnn.Cli.Lab;
+public static class LabCommand { public static int Run(string[] a) => 0; }

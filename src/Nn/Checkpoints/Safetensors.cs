@@ -1,0 +1,161 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using SimdSfnn.Tensors;
+
+namespace SimdSfnn.Nn.Checkpoints;
+
+/// The safetensors format (huggingface/safetensors): an 8-byte little-endian header length, a
+/// JSON header `{"__metadata__": {...}, "name": {"dtype", "shape", "data_offsets"}, ...}` padded
+/// with spaces to a multiple of 8, then the tensors' little-endian bytes. Only F32 is used here.
+public static class Safetensors
+{
+    const long MaxHeader = 100 << 20;
+
+    /// Writes to a temporary file in the same directory, flushes it to disk, then renames it over
+    /// `path`, so a reader (or a crash) only ever sees the old file or the complete new one.
+    public static void Write(string path, IReadOnlyList<(string Name, int[] Shape, ReadOnlyMemory<float> Data)> tensors,
+                             IReadOnlyDictionary<string, string> metadata)
+    {
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        string temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.tmp-{Guid.NewGuid():N}");
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                var header = Header(tensors, metadata);
+                Span<byte> length = stackalloc byte[8];
+                BinaryPrimitives.WriteInt64LittleEndian(length, header.Length);
+                file.Write(length);
+                file.Write(header);
+                foreach (var (_, _, data) in tensors)
+                {
+                    if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors needs a little-endian machine");
+                    file.Write(MemoryMarshal.AsBytes(data.Span));
+                }
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally { File.Delete(temporary); }
+    }
+
+    static byte[] Header(IReadOnlyList<(string Name, int[] Shape, ReadOnlyMemory<float> Data)> tensors, IReadOnlyDictionary<string, string> metadata)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("__metadata__");
+            foreach (var (key, value) in metadata) json.WriteString(key, value);
+            json.WriteEndObject();
+            long offset = 0;
+            foreach (var (name, shape, data) in tensors)
+            {
+                if (shape.Aggregate(1L, (p, d) => p * d) != data.Length)
+                    throw new ArgumentException($"tensor {name}: shape [{string.Join(',', shape)}] does not hold {data.Length} values");
+                json.WriteStartObject(name);
+                json.WriteString("dtype", "F32");
+                json.WriteStartArray("shape");
+                foreach (int d in shape) json.WriteNumberValue(d);
+                json.WriteEndArray();
+                json.WriteStartArray("data_offsets");
+                json.WriteNumberValue(offset);
+                json.WriteNumberValue(offset += 4L * data.Length);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+        }
+        int padded = (int)((buffer.Length + 7) / 8 * 8);
+        while (buffer.Length < padded) buffer.WriteByte((byte)' ');
+        return buffer.ToArray();
+    }
+
+    /// Reads and validates a whole file; every problem is a one-line `BadInputException`.
+    public static SafetensorsFile Read(string path)
+    {
+        if (!File.Exists(path)) throw new BadInputException($"{path}: no such file");
+        byte[] bytes = File.ReadAllBytes(path);
+        if (bytes.Length < 8) throw new BadInputException($"{path}: truncated safetensors file ({bytes.Length} bytes)");
+        long headerLength = BinaryPrimitives.ReadInt64LittleEndian(bytes);
+        if (headerLength < 2 || headerLength > MaxHeader || 8 + headerLength > bytes.Length)
+            throw new BadInputException($"{path}: header length {headerLength} does not fit the {bytes.Length}-byte file");
+        int dataStart = 8 + (int)headerLength;
+        long dataLength = bytes.Length - dataStart;
+        JsonDocument document;
+        try { document = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength)); }
+        catch (JsonException e) { throw new BadInputException($"{path}: header is not valid JSON ({e.Message.Split('\n')[0]})"); }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object) throw new BadInputException($"{path}: header is not a JSON object");
+            var metadata = new Dictionary<string, string>();
+            var tensors = new Dictionary<string, (int[] Shape, float[] Data)>();
+            var spans = new List<(long Begin, long End, string Name)>();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.Name == "__metadata__")
+                {
+                    if (property.Value.ValueKind != JsonValueKind.Object) throw new BadInputException($"{path}: __metadata__ is not an object");
+                    foreach (var m in property.Value.EnumerateObject())
+                        metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()!
+                            : throw new BadInputException($"{path}: metadata '{m.Name}' is not a string");
+                    continue;
+                }
+                var (shape, begin, end) = Entry(path, property);
+                spans.Add((begin, end, property.Name));
+                if (end > dataLength) throw new BadInputException($"{path}: tensor '{property.Name}' ends at byte {end} of a {dataLength}-byte data area (truncated?)");
+                var data = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(dataStart + (int)begin, (int)(end - begin))).ToArray();
+                int bad = Array.FindIndex(data, v => !float.IsFinite(v));
+                if (bad >= 0) throw new BadInputException($"{path}: tensor '{property.Name}' holds {data[bad]} at index {bad}");
+                tensors[property.Name] = (shape, data);
+            }
+            spans.Sort();
+            long covered = 0;
+            foreach (var (begin, end, name) in spans)
+            {
+                if (begin != covered) throw new BadInputException($"{path}: tensor '{name}' starts at byte {begin}, expected {covered} (overlap or gap)");
+                covered = end;
+            }
+            if (covered != dataLength) throw new BadInputException($"{path}: {dataLength - covered} bytes after the last tensor");
+            return new SafetensorsFile(metadata, tensors);
+        }
+    }
+
+    static (int[] Shape, long Begin, long End) Entry(string path, JsonProperty property)
+    {
+        string where = $"{path}: tensor '{property.Name}'";
+        var e = property.Value;
+        if (e.ValueKind != JsonValueKind.Object) throw new BadInputException($"{where} is not an object");
+        if (!e.TryGetProperty("dtype", out var dtype) || dtype.ValueKind != JsonValueKind.String || dtype.GetString() != "F32")
+            throw new BadInputException($"{where} has dtype {(e.TryGetProperty("dtype", out var d) ? d.ToString() : "(none)")}; only F32 is supported");
+        if (!e.TryGetProperty("shape", out var shapeJson) || shapeJson.ValueKind != JsonValueKind.Array)
+            throw new BadInputException($"{where} has no shape");
+        var shape = new int[shapeJson.GetArrayLength()];
+        long count = 1;
+        int k = 0;
+        foreach (var dim in shapeJson.EnumerateArray())
+        {
+            if (dim.ValueKind != JsonValueKind.Number || !dim.TryGetInt32(out shape[k]) || shape[k] < 0)
+                throw new BadInputException($"{where} has an invalid shape {shapeJson}");
+            count *= shape[k++];
+            if (count > int.MaxValue) throw new BadInputException($"{where} is too large");
+        }
+        if (!e.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2
+            || !offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < begin)
+            throw new BadInputException($"{where} has invalid data_offsets");
+        if (end - begin != 4 * count)
+            throw new BadInputException($"{where}: shape [{string.Join(',', shape)}] needs {4 * count} bytes but data_offsets span {end - begin}");
+        return (shape, begin, end);
+    }
+}
+
+/// A validated safetensors file: its metadata and its F32 tensors.
+public sealed class SafetensorsFile(IReadOnlyDictionary<string, string> metadata, Dictionary<string, (int[] Shape, float[] Data)> tensors)
+{
+    public IReadOnlyDictionary<string, string> Metadata { get; } = metadata;
+    public IReadOnlyList<string> Names { get; } = tensors.Keys.ToArray();
+    public int[] Shape(string name) => tensors[name].Shape;
+    public float[] Tensor(string name) => tensors[name].Data;
+}

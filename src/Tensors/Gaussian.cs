@@ -1,0 +1,63 @@
+// Gaussian: x + std * N(0, 1) by the Box-Muller transform (Box & Muller 1958), hand-written
+// because TensorPrimitives has no random numbers.
+//   AddNoise            dispatch: Vector512 (Vector512.Log, SinCos) or scalar
+//   AddNoiseReference   scalar, on a RandomStreamReference
+// Uniforms consumed: for every 32 outputs (or the last, shorter group) two blocks, u1 then u2;
+// output j < 16 of a group is r cos(theta) and output 16 + j is r sin(theta), with
+// r = sqrt(-2 ln(1 - u1[j])) (1 - u1 is in (0, 1], so the log is finite) and theta = 2 pi u2[j].
+using System.Runtime.Intrinsics;
+
+namespace SimdSfnn.Tensors;
+
+public static class Gaussian
+{
+    const int Group = 2 * RandomStream.Lanes;
+
+    /// `destination[i] = x[i] + std * z[i]`, `z` standard normal; `destination` may be `x`.
+    public static void AddNoise(ReadOnlySpan<float> x, float std, ref RandomStream rng, Span<float> destination)
+    {
+        if (destination.Length < x.Length) SfnnThrow.DestinationTooShort();
+        int i = 0;
+        if (KernelIsa.UseVector512)
+            for (; i + Group <= x.Length; i += Group)
+            {
+                var (r, cos, sin) = Polar(rng.NextUniformBlock(), rng.NextUniformBlock());
+                var scale = r * std;
+                Vector512.FusedMultiplyAdd(scale, cos, Vector512.LoadUnsafe(in x[i])).StoreUnsafe(ref destination[i]);
+                Vector512.FusedMultiplyAdd(scale, sin, Vector512.LoadUnsafe(in x[i + 16])).StoreUnsafe(ref destination[i + 16]);
+            }
+        for (; i < x.Length; i += Group)
+        {
+            var u1 = rng.NextUniformBlock();
+            var u2 = rng.NextUniformBlock();
+            int n = Math.Min(Group, x.Length - i);
+            for (int j = 0; j < n; j++)
+                destination[i + j] = x[i + j] + std * Normal(u1.GetElement(j % 16), u2.GetElement(j % 16), j >= 16);
+        }
+    }
+
+    static (Vector512<float> R, Vector512<float> Cos, Vector512<float> Sin) Polar(Vector512<float> u1, Vector512<float> u2)
+    {
+        var r = Vector512.Sqrt(Vector512.Create(-2f) * Vector512.Log(Vector512<float>.One - u1));
+        var (sin, cos) = Vector512.SinCos(u2 * (2 * MathF.PI));
+        return (r, cos, sin);
+    }
+
+    static float Normal(float u1, float u2, bool sine)
+    {
+        float r = MathF.Sqrt(-2f * MathF.Log(1f - u1)), theta = 2 * MathF.PI * u2;
+        return r * (sine ? MathF.Sin(theta) : MathF.Cos(theta));
+    }
+
+    public static void AddNoiseReference(ReadOnlySpan<float> x, float std, RandomStreamReference rng, Span<float> destination)
+    {
+        Span<float> u1 = stackalloc float[16], u2 = stackalloc float[16];
+        for (int i = 0; i < x.Length; i += Group)
+        {
+            rng.NextUniform(u1);
+            rng.NextUniform(u2);
+            for (int j = 0; j < Group && i + j < x.Length; j++)
+                destination[i + j] = x[i + j] + std * Normal(u1[j % 16], u2[j % 16], j >= 16);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+// LogSumExp: log sum_i exp(x_i), shifted by the maximum so that nothing overflows
+// (hand-written: TensorPrimitives has no shifted sum of exponentials).
+//   Compute     dispatch: Vector512 or scalar
+//   Reference   scalar, in double
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+
+namespace SimdSfnn.Tensors;
+
+public static class LogSumExp
+{
+    /// `log sum_i exp(x[i])`; -inf for an empty input or all -inf; +inf if any is +inf.
+    public static float Compute(ReadOnlySpan<float> x)
+    {
+        if (x.Length == 0) return float.NegativeInfinity;
+        float max = TensorPrimitives.Max(x);
+        if (float.IsInfinity(max) || float.IsNaN(max)) return max;
+        int i = 0;
+        float sum = 0;
+        if (KernelIsa.UseVector512 && x.Length >= 16)
+        {
+            var shift = Vector512.Create(max);
+            var acc = Vector512<float>.Zero;
+            for (; i + 16 <= x.Length; i += 16) acc += Vector512.Exp(Vector512.LoadUnsafe(in x[i]) - shift);
+            sum = Vector512.Sum(acc);
+        }
+        for (; i < x.Length; i++) sum += MathF.Exp(x[i] - max);
+        return max + MathF.Log(sum);
+    }
+
+    public static float Reference(ReadOnlySpan<float> x)
+    {
+        double max = double.NegativeInfinity;
+        foreach (float v in x) max = Math.Max(max, v);
+        if (double.IsInfinity(max)) return (float)max;
+        double sum = 0;
+        foreach (float v in x) sum += Math.Exp(v - max);
+        return (float)(max + Math.Log(sum));
+    }
+}

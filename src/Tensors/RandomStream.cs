@@ -1,0 +1,123 @@
+// RandomStream: 16 independent lanes of xoshiro128++ (Blackman & Vigna 2019, "Scrambled
+// linear pseudorandom number generators"), stepped together in one Vector512<uint> per state word.
+//   NextBlock       16 raw 32-bit outputs, lane i = lane i's next output
+//   NextUniform     floats in [0, 1) from the top 24 bits, ceil(n / 16) whole blocks
+// Element i of a stream is lane i % 16 of block i / 16; RandomStreamReference computes the
+// same numbers lane by lane in scalar code. Seeding: SplitMix64 (Steele, Lea & Flood 2014)
+// over (seed, stream), so every (seed, stream) pair is an independent stream.
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SimdSfnn.Tensors;
+
+public struct RandomStream
+{
+    public const int Lanes = 16;
+    Vector512<uint> s0, s1, s2, s3;
+
+    public static RandomStream Create(ulong seed, ulong stream)
+    {
+        Span<uint> words = stackalloc uint[4 * Lanes];
+        RandomStreamReference.SeedWords(seed, stream, words);
+        return new RandomStream
+        {
+            s0 = Vector512.Create<uint>(words[..16]),
+            s1 = Vector512.Create<uint>(words.Slice(16, 16)),
+            s2 = Vector512.Create<uint>(words.Slice(32, 16)),
+            s3 = Vector512.Create<uint>(words.Slice(48, 16)),
+        };
+    }
+
+    /// The next 16 outputs, one per lane.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<uint> NextBlock()
+    {
+        // --- (1) output: rotl(s0 + s3, 7) + s0
+        var sum = s0 + s3;
+        var result = ((sum << 7) | (sum >>> 25)) + s0;
+        // --- (2) state transition
+        var t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        return result;
+    }
+
+    /// 16 floats in [0, 1): `(bits >> 8) * 2^-24`.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<float> NextUniformBlock() =>
+        Vector512.ConvertToSingle((NextBlock() >>> 8).AsInt32()) * (1f / (1 << 24));
+
+    /// `destination[i]` = element i of the stream as a uniform in [0, 1).
+    public void NextUniform(Span<float> destination)
+    {
+        int i = 0;
+        for (; i + Lanes <= destination.Length; i += Lanes)
+            NextUniformBlock().StoreUnsafe(ref destination[i]);
+        if (i < destination.Length)
+        {
+            Span<float> last = stackalloc float[Lanes];
+            NextUniformBlock().CopyTo(last);
+            last[..(destination.Length - i)].CopyTo(destination[i..]);
+        }
+    }
+
+    /// Lane 0 of the next block (the other lanes are discarded).
+    public uint NextUInt32() => NextBlock().GetElement(0);
+}
+
+/// Scalar xoshiro128++ per lane, producing exactly the numbers of `RandomStream`.
+public sealed class RandomStreamReference
+{
+    readonly uint[] state = new uint[4 * RandomStream.Lanes]; // [word * 16 + lane]
+
+    public RandomStreamReference(ulong seed, ulong stream) => SeedWords(seed, stream, state);
+
+    internal static void SeedWords(ulong seed, ulong stream, Span<uint> words)
+    {
+        ulong x = seed ^ (stream * 0xD1B54A32D192ED03UL) ^ 0x5851F42D4C957F2DUL;
+        for (int lane = 0; lane < RandomStream.Lanes; lane++)
+        {
+            // xoshiro's state must not be all zero; SplitMix64 outputs make that vanishingly unlikely,
+            // and the fix-up keeps it impossible.
+            ulong a = SplitMix64(ref x), b = SplitMix64(ref x);
+            if ((a | b) == 0) a = 1;
+            words[lane] = (uint)a;
+            words[16 + lane] = (uint)(a >> 32);
+            words[32 + lane] = (uint)b;
+            words[48 + lane] = (uint)(b >> 32);
+        }
+    }
+
+    static ulong SplitMix64(ref ulong x)
+    {
+        ulong z = x += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    public uint NextLane(int lane)
+    {
+        ref uint s0 = ref state[lane], s1 = ref state[16 + lane], s2 = ref state[32 + lane], s3 = ref state[48 + lane];
+        uint result = uint.RotateLeft(s0 + s3, 7) + s0;
+        uint t = s1 << 9;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t;
+        s3 = uint.RotateLeft(s3, 11);
+        return result;
+    }
+
+    /// Element by element as the vector stream defines it: whole 16-lane blocks.
+    public void NextUniform(Span<float> destination)
+    {
+        for (int i = 0; i < destination.Length; i += RandomStream.Lanes)
+            for (int lane = 0; lane < RandomStream.Lanes; lane++)
+            {
+                float u = (NextLane(lane) >> 8) * (1f / (1 << 24));
+                if (i + lane < destination.Length) destination[i + lane] = u;
+            }
+    }
+}

@@ -1,0 +1,46 @@
+// Row-wise helpers of a row-major (rows, cols) matrix, over TensorPrimitives.Add per row
+// (no hand-written vector code: TensorPrimitives already has the op).
+//   BiasAdd.AddToRows   matrix[r, j] += bias[j]
+//   ColumnSum.Add       destination[j] += sum_r matrix[r, j]
+using System.Numerics.Tensors;
+
+namespace SimdSfnn.Tensors;
+
+public static class BiasAdd
+{
+    /// `matrix[r * cols + j] += bias[j]`, `cols = bias.Length`.
+    public static void AddToRows(Span<float> matrix, int rows, ReadOnlySpan<float> bias)
+    {
+        int cols = bias.Length;
+        if (matrix.Length < rows * cols) SfnnThrow.ArgumentLength(nameof(matrix), matrix.Length, rows * cols);
+        for (int r = 0; r < rows; r++)
+        {
+            var row = matrix.Slice(r * cols, cols);
+            TensorPrimitives.Add(row, bias, row);
+        }
+    }
+
+    public static void AddToRowsReference(Span<float> matrix, int rows, ReadOnlySpan<float> bias)
+    {
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < bias.Length; j++) matrix[r * bias.Length + j] += bias[j];
+    }
+}
+
+public static class ColumnSum
+{
+    /// `destination[j] += sum_r matrix[r * cols + j]`.
+    public static void Add(ReadOnlySpan<float> matrix, int rows, int cols, Span<float> destination)
+    {
+        if (matrix.Length < rows * cols) SfnnThrow.ArgumentLength(nameof(matrix), matrix.Length, rows * cols);
+        if (destination.Length < cols) SfnnThrow.DestinationTooShort();
+        var sum = destination[..cols];
+        for (int r = 0; r < rows; r++) TensorPrimitives.Add(sum, matrix.Slice(r * cols, cols), sum);
+    }
+
+    public static void AddReference(ReadOnlySpan<float> matrix, int rows, int cols, Span<float> destination)
+    {
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < cols; j++) destination[j] += matrix[r * cols + j];
+    }
+}

@@ -1,0 +1,35 @@
+// Sigmoid: s = 1 / (1 + exp(-a)).
+//   Compute     TensorPrimitives.Sigmoid (it already has the op)
+//   Reference   scalar
+//   SigmoidOp   the element op, shared by the fused kernels (SigmoidBernoulli, BernoulliLogLikelihood)
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SimdSfnn.Tensors;
+
+public static class Sigmoid
+{
+    /// `s[i] = 1 / (1 + exp(-a[i]))`; finite for every finite `a`.
+    public static void Compute(ReadOnlySpan<float> a, Span<float> s)
+    {
+        if (KernelIsa.UseVector512) TensorPrimitives.Sigmoid(a, s);
+        else Reference(a, s);
+    }
+
+    public static void Reference(ReadOnlySpan<float> a, Span<float> s)
+    {
+        if (s.Length < a.Length) SfnnThrow.DestinationTooShort();
+        for (int i = 0; i < a.Length; i++) s[i] = 1f / (1f + MathF.Exp(-a[i]));
+    }
+}
+
+/// `1 / (1 + exp(-a))`: exp overflows to +inf for a < -88, giving exactly 0, never NaN.
+public readonly struct SigmoidOp
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Invoke(float a) => 1f / (1f + MathF.Exp(-a));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Invoke(Vector512<float> a) => Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-a));
+}
