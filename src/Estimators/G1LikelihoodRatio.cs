@@ -10,7 +10,7 @@ public sealed class G1LikelihoodRatio : IGradientEstimator
     readonly float[][] numerator;   // moving average of (h - s)^2 C_M
     readonly float[][] denominator; // moving average of (h - s)^2
     readonly bool adaptive;
-    bool started;
+    readonly bool[] started; // per layer: the first step sets the averages outright
 
     /// `adaptive`: keep the moving-average baseline of eq. 7 (training); otherwise the baseline
     /// stays at `fixedBaseline` for every unit (the lab, where G1 must be a fixed function of the samples).
@@ -20,6 +20,7 @@ public sealed class G1LikelihoodRatio : IGradientEstimator
         baseline = hiddenWidths.Select(w => Enumerable.Repeat(fixedBaseline, w).ToArray()).ToArray();
         numerator = hiddenWidths.Select(w => new float[w]).ToArray();
         denominator = hiddenWidths.Select(w => new float[w]).ToArray();
+        started = new bool[hiddenWidths.Count];
     }
 
     public string Name => "G1";
@@ -59,13 +60,13 @@ public sealed class G1LikelihoodRatio : IGradientEstimator
         var num = numerator[hiddenLayer];
         var den = denominator[hiddenLayer];
         int width = num.Length;
-        float keep = started ? Decay : 0;
+        float keep = started[hiddenLayer] ? Decay : 0;
         for (int j = 0; j < width; j++)
         {
             num[j] = keep * num[j] + (1 - keep) * statistics[j];
             den[j] = keep * den[j] + (1 - keep) * statistics[width + j];
             baseline[hiddenLayer][j] = den[j] > 0 ? num[j] / den[j] : 0;
         }
-        if (hiddenLayer == 0) started = true;
+        started[hiddenLayer] = true;
     }
 }

@@ -13,6 +13,7 @@ public static class Sigmoid
     /// `s[i] = 1 / (1 + exp(-a[i]))`; finite for every finite `a`.
     public static void Compute(ReadOnlySpan<float> a, Span<float> s)
     {
+        if (a.IsEmpty) return; // TensorPrimitives refuses empty spans
         if (KernelIsa.UseVector512) TensorPrimitives.Sigmoid(a, s);
         else Reference(a, s);
     }

@@ -6,6 +6,7 @@ namespace SimdSfnn.Property.Engine;
 
 /// The deterministic net's gradient from the fast path equals central finite differences of
 /// the mean `log P(y | h = s)`, which checks the layouts of all three matrix products.
+[Collection(nameof(KernelIsaCollection))]
 public sealed class DeterministicGradientTests
 {
     [Theory]

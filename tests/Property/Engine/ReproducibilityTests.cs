@@ -6,6 +6,7 @@ namespace SimdSfnn.Property.Engine;
 
 /// The same seed and thread count give the same bits; because every example draws from its
 /// own stream, another thread count changes only the order of the final sums.
+[Collection(nameof(KernelIsaCollection))] // kernels must not switch mid-run
 public sealed class ReproducibilityTests
 {
     static float[] Train(EstimatorKind kind, int threads, ulong seed)

@@ -59,10 +59,8 @@ public sealed class MatMulProperties
     {
         using var _ = IsaVariants.Use(isa);
         Prop.ForAll(Shapes.ToArbitrary(), s => property(s.B, s.D, s.H, new Random(s.seed)))
-            .Check(Config.QuickThrowOnFailure.WithMaxTest(60).WithReplay(Replay()));
+            .Check(Seeded.Config(60, 20261123UL));
     }
-
-    static FsCheck.Random.Rnd Replay() => new(20261123UL, 7UL);
 
     static float[] Random(Random rnd, int n)
     {
