@@ -8,7 +8,7 @@ namespace SimdSfnn.Nn.Imaging;
 /// finite (a diverged run's NaN) are left out and break the line there.
 public sealed class LinePlot(string title, string xLabel, string yLabel)
 {
-    public const int MinWidth = 200, MinHeight = 150;
+    internal const int MinWidth = 200, MinHeight = 150;
 
     /// matplotlib's default colour cycle ("tab10"): ten hues that stay apart on white.
     internal static readonly Rgb[] Palette =
