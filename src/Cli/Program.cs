@@ -20,6 +20,7 @@ public static class Program
                 "train" => TrainCommand.Run(rest),
                 "eval" => EvalCommand.Run(rest),
                 "bench" => BenchCommand.Run(rest),
+                "sample" => SampleCommand.Run(rest),
                 "lab" => LabCommand.Run(rest),
                 "--help" or "-h" or "help" => Help(),
                 _ => throw new BadInputException($"unknown command '{args[0]}'; {Usage}"),

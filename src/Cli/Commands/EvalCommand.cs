@@ -1,23 +1,28 @@
+using System.Globalization;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Training;
 using SimdSfnn.Estimators;
 using SimdSfnn.Estimators.Engine;
 using SimdSfnn.Nn;
+using SimdSfnn.Nn.Imaging;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli.Commands;
 
-/// `sfnn eval CHECKPOINT`: the test set with any test-time M (default 100).
+/// `sfnn eval CHECKPOINT`: the test set with any test-time M (default 100); with `--curve`
+/// also `C_M` for M = 1..samples as CSV and PNG (Raiko et al. 2014, Figure 2).
 public static class EvalCommand
 {
     public static int Run(string[] rest)
     {
-        var args = new ArgumentReader(rest, []);
+        var args = new ArgumentReader(rest, ["curve"]);
         if (args.Positional.Count == 0) throw new BadInputException("eval needs a checkpoint: sfnn eval CHECKPOINT [--samples M]");
         int samples = args.Int("samples", 100, 1, 100_000);
         int threads = CommonOptions.Threads(args);
         ulong? seed = args.Has("seed") ? args.ULong("seed", 1) : null;
+        bool curve = args.Flag("curve");
         var checkpoint = Checkpoint.Load(args.Positional[0]);
+        string outDir = args.String("out", Path.GetDirectoryName(Path.GetFullPath(args.Positional[0]))!);
         var settings = checkpoint.Settings;
         var dataset = CommonOptions.Data(args, Progress.ForStandardError());
         args.RefuseUnknown(1);
@@ -35,8 +40,25 @@ public static class EvalCommand
             o = Summary.Base(settings, evaluation.Run(checkpoint.Theta, data.Test, 1, sampled: false, settings.Seed));
             Summary.AddStochastic(o, stochastic);
         }
+        if (curve) o["curve"] = WriteCurve(new CriterionCurve(shape, pool, samples).Run(checkpoint.Theta, data.Test, seed ?? settings.Seed), settings, outDir);
         o["checkpoint"] = args.Positional[0];
         Console.WriteLine(o.ToJsonString());
         return 0;
+    }
+
+    /// Writes curve.csv (M, mean C_M in nats) and curve.png beside each other; returns the CSV path.
+    static string WriteCurve(double[] curve, RunSettings settings, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var csv = new System.Text.StringBuilder("M,C_M\n");
+        for (int m = 0; m < curve.Length; m++)
+            csv.Append(CultureInfo.InvariantCulture, $"{m + 1},{curve[m]:R}\n");
+        string csvPath = Path.Combine(directory, "curve.csv");
+        AtomicFile.WriteAllText(csvPath, csv.ToString());
+        var x = Enumerable.Range(1, curve.Length).Select(m => (double)m).ToArray();
+        new LinePlot($"test C_M, {settings.TaskName} {settings.EstimatorName} M={settings.Samples}", "M (test samples)", "C_M (nats per example)")
+            .Add($"{settings.EstimatorName} M={settings.Samples}", x, curve)
+            .Save(Path.Combine(directory, "curve.png"));
+        return csvPath;
     }
 }
