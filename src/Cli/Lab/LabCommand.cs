@@ -9,14 +9,22 @@ using SimdSfnn.Tensors;
 namespace SimdSfnn.Cli.Lab;
 
 /// `sfnn lab SPEC.json`: exact (and, with `draws`, Monte-Carlo) moments of one estimator on a
-/// tiny network, as one JSON object on stdout.
+/// tiny network, as one JSON object on stdout. `sfnn lab --report [--out DIR]`: the bias and
+/// variance report of every estimator on a fixed set of tiny networks.
 public static class LabCommand
 {
     public static int Run(string[] args)
     {
-        var reader = new ArgumentReader(args, []);
+        var reader = new ArgumentReader(args, ["report"]);
+        if (reader.Flag("report"))
+        {
+            string outDirectory = reader.String("out", Path.Combine("runs", "lab-report"));
+            reader.RefuseUnknown(maxPositional: 0);
+            LabReport.Write(Console.Out, outDirectory);
+            return 0;
+        }
         reader.RefuseUnknown(maxPositional: 1);
-        if (reader.Positional.Count != 1) throw new BadInputException("usage: sfnn lab SPEC.json");
+        if (reader.Positional.Count != 1) throw new BadInputException("usage: sfnn lab SPEC.json | sfnn lab --report [--out DIR]");
         Console.WriteLine(Evaluate(LabSpec.Load(reader.Positional[0])));
         return 0;
     }
