@@ -2,13 +2,14 @@ using System.Globalization;
 using SimdSfnn.Estimators;
 using SimdSfnn.Estimators.Exact;
 using SimdSfnn.Nn;
+using SimdSfnn.Nn.Imaging;
 
 namespace SimdSfnn.Cli.Lab;
 
 /// `sfnn lab --report`: exact bias and variance of every estimator on a fixed set of random
 /// tiny networks (two hidden units, so that M = 8 is enumerable), and the variance of G5 on
 /// the first hidden layer as a function of `c M` (the analogue of Raiko et al. 2014, Figure 1).
-/// Markdown goes to `output`, CSV files into `outDirectory`.
+/// Markdown goes to `output`, CSV files and the plot into `outDirectory`.
 public static class LabReport
 {
     const int NetworkCount = 24, Seed = 2014;
@@ -63,8 +64,12 @@ public static class LabReport
             curveCsv.Add(ScaledC[i].ToString(Invariant) + "," + string.Join(",", curve[i].Select(R)));
         }
         File.WriteAllLines(Path.Combine(outDirectory, "g5-variance-vs-cM.csv"), curveCsv);
+        var plot = new LinePlot("Variance of G5 on the first hidden layer", "c M", "sum of Var[G5]");
+        for (int column = 0; column < ScaledCSampleCounts.Length; column++)
+            plot.Add($"M = {ScaledCSampleCounts[column]}", ScaledC, curve.Select(row => row[column]).ToArray());
+        plot.Save(Path.Combine(outDirectory, "g5-variance-vs-cM.png"));
         output.WriteLine();
-        output.WriteLine($"CSV files in {outDirectory}.");
+        output.WriteLine($"CSV files and the plot g5-variance-vs-cM.png in {outDirectory}.");
     }
 
     /// The fixed set: 0-3 inputs, two hidden units (one layer of 2, or two of 1), 1-3 outputs,

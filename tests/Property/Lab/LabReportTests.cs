@@ -3,7 +3,7 @@ using SimdSfnn.Cli.Lab;
 
 namespace SimdSfnn.Property.Lab;
 
-/// `lab --report`: the table covers every estimator and M, its CSV agrees with the facts
+/// `lab --report`: the table covers every estimator and M, the plot is a PNG, its CSV agrees with the facts
 /// (G1 unbiased for grad E[C_M]; G5's variance least near c M = 1, as in Raiko et al.'s Figure 1).
 public sealed class LabReportTests
 {
@@ -16,6 +16,8 @@ public sealed class LabReportTests
             var markdown = new StringWriter();
             LabReport.Write(markdown, directory);
             Assert.Contains("| G5 | 8 |", markdown.ToString());
+            var png = File.ReadAllBytes(Path.Combine(directory, "g5-variance-vs-cM.png"));
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
 
             var rows = File.ReadAllLines(Path.Combine(directory, "bias-variance.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
             Assert.Equal(6 * 4, rows.Length);
