@@ -43,5 +43,16 @@ public sealed class NetworkShape
         }
     }
 
+    /// Where `W_layer` starts in the layout of `Parameters` (`W_0, b_0, W_1, b_1, ...`).
+    public int WeightOffset(int layer)
+    {
+        int offset = 0;
+        for (int l = 0; l < layer; l++) offset += WeightCount(l) + Sizes[l + 1];
+        return offset;
+    }
+
+    /// Where `b_layer` starts in the layout of `Parameters`.
+    public int BiasOffset(int layer) => WeightOffset(layer) + WeightCount(layer);
+
     public override string ToString() => string.Join('-', Sizes);
 }

@@ -20,7 +20,8 @@ public sealed class GradientDraws(NetworkShape shape, IGradientEstimator estimat
         var mean = new double[P];
         var m2 = new double[P];
         Span<int> labels = [label];
-        var targets = pass.TargetBuffer(1);
+        // the softmax head has no target rows (its buffer is empty)
+        var targets = shape.Head == OutputHead.Bernoulli ? pass.TargetBuffer(1) : [];
         if (shape.Head == OutputHead.Bernoulli) target.CopyTo(targets);
         for (long n = 0; n < draws; n++)
         {

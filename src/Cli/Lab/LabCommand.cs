@@ -1,0 +1,101 @@
+using System.Text.Json;
+using SimdSfnn.Cli.Options;
+using SimdSfnn.Estimators;
+using SimdSfnn.Estimators.Engine;
+using SimdSfnn.Estimators.Exact;
+using SimdSfnn.Nn;
+using SimdSfnn.Tensors;
+
+namespace SimdSfnn.Cli.Lab;
+
+/// `sfnn lab SPEC.json`: exact (and, with `draws`, Monte-Carlo) moments of one estimator on a
+/// tiny network, as one JSON object on stdout. `sfnn lab --report [--out DIR]`: the bias and
+/// variance report of every estimator on a fixed set of tiny networks.
+public static class LabCommand
+{
+    public static int Run(string[] args)
+    {
+        var reader = new ArgumentReader(args, ["report"]);
+        if (reader.Flag("report"))
+        {
+            string outDirectory = reader.String("out", Path.Combine("runs", "lab-report"));
+            reader.RefuseUnknown(maxPositional: 0);
+            LabReport.Write(Console.Out, outDirectory);
+            return 0;
+        }
+        reader.RefuseUnknown(maxPositional: 1);
+        if (reader.Positional.Count != 1) throw new BadInputException("usage: sfnn lab SPEC.json | sfnn lab --report [--out DIR]");
+        Console.WriteLine(Evaluate(LabSpec.Load(reader.Positional[0])));
+        return 0;
+    }
+
+    /// The output object of spec/estimators.md for `spec`, as JSON text.
+    public static string Evaluate(LabSpec spec)
+    {
+        var net = spec.Network;
+        var exact = ExactEnumeration.Compute(net, spec.Samples, spec.C, spec.Baseline);
+        var monteCarlo = spec.Draws is long draws ? Draw(spec, draws) : null;
+
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartObject();
+            json.WriteString("estimator", EstimatorRegistry.Name(spec.Estimator));
+            json.WriteNumber("samples", spec.Samples);
+            json.WriteNumber("objective", exact.Objective);
+            json.WriteNumber("logLikelihood", exact.LogLikelihood);
+            WriteParameters(json, "expected", net, exact.Expected(spec.Estimator));
+            WriteParameters(json, "variance", net, exact.Variance(spec.Estimator));
+            WriteParameters(json, "gradLogLikelihood", net, exact.GradLogLikelihood);
+            WriteParameters(json, "gradObjective", net, exact.GradObjective);
+            if (monteCarlo is not null)
+            {
+                json.WriteStartObject("monteCarlo");
+                json.WriteNumber("draws", monteCarlo.Draws);
+                WriteParameters(json, "mean", net, monteCarlo.Mean);
+                WriteParameters(json, "variance", net, monteCarlo.Variance);
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// The engine's fast path, `draws` times (fact 7 of spec/estimators.md).
+    static MonteCarloMoments Draw(LabSpec spec, long draws)
+    {
+        var net = spec.Network;
+        var estimator = LabEstimator(spec.Estimator, net.Shape, spec.C, spec.Baseline);
+        var x = net.X.Select(v => (float)v).ToArray();
+        var target = net.Target.Select(v => (float)v).ToArray();
+        return new GradientDraws(net.Shape, estimator, spec.Samples).Run(net.ToParameters(), x, net.Label, target, draws, spec.Seed);
+    }
+
+    /// The estimator as the lab runs it: G1 with the fixed baseline, G5 with the given `c`.
+    public static IGradientEstimator LabEstimator(EstimatorKind kind, NetworkShape shape, double? c, double baseline) => kind switch
+    {
+        EstimatorKind.G1 => new G1LikelihoodRatio(shape.Sizes[1..^1], adaptive: false, (float)baseline),
+        _ => EstimatorRegistry.Create(kind, shape.Sizes[1..^1], (float?)c),
+    };
+
+    /// `{"weights": [[...], ...], "biases": [[...], ...]}` from a vector in the layout of `Parameters`.
+    static void WriteParameters(Utf8JsonWriter json, string name, ExactNetwork net, double[] values)
+    {
+        var shape = net.Shape;
+        json.WriteStartObject(name);
+        json.WriteStartArray("weights");
+        for (int l = 0; l < shape.LayerCount; l++) WriteArray(json, values.AsSpan(net.WeightOffset(l), shape.WeightCount(l)));
+        json.WriteEndArray();
+        json.WriteStartArray("biases");
+        for (int l = 0; l < shape.LayerCount; l++) WriteArray(json, values.AsSpan(net.BiasOffset(l), shape.Sizes[l + 1]));
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    static void WriteArray(Utf8JsonWriter json, ReadOnlySpan<double> values)
+    {
+        json.WriteStartArray();
+        foreach (double v in values) json.WriteNumberValue(v);
+        json.WriteEndArray();
+    }
+}

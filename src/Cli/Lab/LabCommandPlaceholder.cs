@@ -1,2 +1,0 @@
-namespace SimdSfnn.Cli.Lab;
-public static class LabCommand { public static int Run(string[] a) => 0; }

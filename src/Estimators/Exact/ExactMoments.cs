@@ -1,0 +1,50 @@
+namespace SimdSfnn.Estimators.Exact;
+
+/// What exact enumeration knows about one network, example and `M`: every vector is per
+/// parameter, in the layout of `Parameters` (`W_0, b_0, W_1, b_1, ...`).
+public sealed class ExactMoments
+{
+    readonly double[][] expected;
+    readonly double[][] variance;
+
+    internal ExactMoments(int samples, double c, double objective, double logLikelihood,
+                          double[] gradObjective, double[] gradLogLikelihood,
+                          double[][] expected, double[][] variance,
+                          double[] bengioBaseline, double[] optimalBaseline)
+    {
+        Samples = samples;
+        C = c;
+        Objective = objective;
+        LogLikelihood = logLikelihood;
+        GradObjective = gradObjective;
+        GradLogLikelihood = gradLogLikelihood;
+        this.expected = expected;
+        this.variance = variance;
+        BengioBaseline = bengioBaseline;
+        OptimalBaseline = optimalBaseline;
+    }
+
+    /// `M`.
+    public int Samples { get; }
+    /// G5's `c` used.
+    public double C { get; }
+    /// `E[C_M]`.
+    public double Objective { get; }
+    /// `log P(y | x)`.
+    public double LogLikelihood { get; }
+    /// `grad E[C_M]`.
+    public double[] GradObjective { get; }
+    /// `grad log P(y | x)`.
+    public double[] GradLogLikelihood { get; }
+    /// Per hidden unit, Bengio's baseline (2013, eq. (7)) where training's moving averages settle:
+    /// `E[sum_m (h^(m) - s^(m))^2 C_M] / E[sum_m (h^(m) - s^(m))^2]`.
+    public double[] BengioBaseline { get; }
+    /// Per hidden unit, the constant minimising the variance of G1 on the unit's bias:
+    /// `E[N^2 C_M] / E[N^2]`, `N = sum_m (h^(m) - s^(m))`; equals `BengioBaseline` when `M = 1`.
+    public double[] OptimalBaseline { get; }
+
+    /// `E[G]`; for the deterministic net, its back-propagated gradient.
+    public double[] Expected(EstimatorKind kind) => expected[(int)kind];
+    /// `Var[G] = E[G^2] - E[G]^2`; 0 for the deterministic net.
+    public double[] Variance(EstimatorKind kind) => variance[(int)kind];
+}
