@@ -19,7 +19,7 @@ public static class Safetensors
                              IReadOnlyDictionary<string, string> metadata)
     {
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.tmp-{Guid.NewGuid():N}");
+        string temporary = Path.Combine(directory, $"{TemporaryPrefix(path)}{Guid.NewGuid():N}");
         try
         {
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
@@ -40,6 +40,17 @@ public static class Safetensors
         }
         finally { File.Delete(temporary); }
     }
+
+    /// Deletes temporary files that a writer of `path` killed mid-write (kill -9, power loss)
+    /// left behind; readers never look at them, so this only tidies up.
+    public static void RemoveTemporaries(string path)
+    {
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(directory)) return;
+        foreach (var file in Directory.EnumerateFiles(directory, TemporaryPrefix(path) + "*")) File.Delete(file);
+    }
+
+    static string TemporaryPrefix(string path) => $".{Path.GetFileName(path)}.tmp-";
 
     static byte[] Header(IReadOnlyList<(string Name, int[] Shape, ReadOnlyMemory<float> Data)> tensors, IReadOnlyDictionary<string, string> metadata)
     {
@@ -143,6 +154,7 @@ public static class Safetensors
             if (count > int.MaxValue) throw new BadInputException($"{where} is too large");
         }
         if (!e.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2
+            || offsets[0].ValueKind != JsonValueKind.Number || offsets[1].ValueKind != JsonValueKind.Number
             || !offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < begin)
             throw new BadInputException($"{where} has invalid data_offsets");
         if (end - begin != 4 * count)
