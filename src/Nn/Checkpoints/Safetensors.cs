@@ -119,7 +119,8 @@ public static class Safetensors
                 if (end > dataLength) throw new BadInputException($"{path}: tensor '{property.Name}' ends at byte {end} of a {dataLength}-byte data area (truncated?)");
                 var data = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(dataStart + (int)begin, (int)(end - begin))).ToArray();
                 int bad = Array.FindIndex(data, v => !float.IsFinite(v));
-                if (bad >= 0) throw new BadInputException($"{path}: tensor '{property.Name}' holds {data[bad]} at index {bad}");
+                if (bad >= 0)
+                    throw new BadInputException($"{path}: tensor '{property.Name}' holds {(float.IsNaN(data[bad]) ? "NaN" : data[bad] > 0 ? "+infinity" : "-infinity")} at index {bad}");
                 tensors[property.Name] = (shape, data);
             }
             spans.Sort();
