@@ -95,6 +95,10 @@ public static class Safetensors
             throw new BadInputException($"{path}: header length {headerLength} does not fit the {bytes.Length}-byte file");
         int dataStart = 8 + (int)headerLength;
         long dataLength = bytes.Length - dataStart;
+        // JsonDocument defers UTF-8 checks of names and strings to when they are read, and
+        // then throws InvalidOperationException; refuse such a header up front instead.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.AsSpan(8, (int)headerLength)))
+            throw new BadInputException($"{path}: header is not valid UTF-8");
         JsonDocument document;
         try { document = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength)); }
         catch (JsonException e) { throw new BadInputException($"{path}: header is not valid JSON ({e.Message.Split('\n')[0]})"); }

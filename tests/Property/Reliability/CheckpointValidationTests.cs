@@ -10,16 +10,7 @@ namespace SimdSfnn.Property.Reliability;
 /// message names the file and the problem, never another exception or a half-loaded network.
 public sealed class CheckpointValidationTests
 {
-    static byte[] Valid()
-    {
-        var shape = new NetworkShape([6, 4, 3], OutputHead.Softmax);
-        var theta = new Parameters(shape);
-        theta.InitializeGlorot(5);
-        var settings = new RunSettings { Layers = [4], Epochs = 3, Samples = 2, Batch = 10, Threads = 1 };
-        string path = Path.Combine(TempDir.Create("ckpt"), Checkpoint.FileName);
-        new Checkpoint(settings, theta, new float[theta.Data.Length], 1).Save(path);
-        return File.ReadAllBytes(path);
-    }
+    static byte[] Valid() => TinyCheckpoint.Bytes();
 
     public static TheoryData<string, string> Damages => new()
     {
