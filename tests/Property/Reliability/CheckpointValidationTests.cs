@@ -18,6 +18,7 @@ public sealed class CheckpointValidationTests
         { "short", "truncated" },
         { "header-length", "header length" },
         { "not-json", "not valid JSON" },
+        { "bad-utf8", "UTF-8" },
         { "dtype", "dtype" },
         { "nan-weight", "NaN" },
         { "infinite-velocity", "infinity" },
@@ -77,7 +78,8 @@ public sealed class CheckpointValidationTests
             case "truncated": return bytes[..^5];
             case "short": return bytes[..5];
             case "header-length": bytes[7] = 0x7F; return bytes;
-            case "not-json": bytes[8] = (byte)'['; bytes[9] = 0xFF; return bytes;
+            case "not-json": bytes[8] = (byte)'['; bytes[9] = (byte)'}'; return bytes;
+            case "bad-utf8": bytes[Array.IndexOf(bytes, (byte)'_') + 2] = 0xFF; return bytes; // inside "__metadata__"
             case "nan-weight": SafetensorsBytes.Tensor(bytes, "layers.0.weight")[3] = float.NaN; return bytes;
             case "infinite-velocity": SafetensorsBytes.Tensor(bytes, "optimizer.velocity")[0] = float.NegativeInfinity; return bytes;
             case "extra-bytes": return [.. bytes, 0, 0, 0, 0];
