@@ -19,8 +19,8 @@ public sealed class InterruptTests
         Assert.Equal(0, whole.Run().ExitCode);
 
         var process = Sfnn.Start(split.Args());
-        WaitFor(process, "training ");
-        Thread.Sleep(300);
+        WaitFor(process, "epoch "); // epoch 1 is done; the signal lands within epoch 2 or 3 of 6
+        Thread.Sleep(20);
         Sfnn.Signal(process, "INT");
         var interrupted = Sfnn.Finish(process);
 
