@@ -1,5 +1,6 @@
 using SimdSfnn.Cli.Commands;
 using SimdSfnn.Cli.Lab;
+using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Training;
 using SimdSfnn.Tensors;
 
@@ -15,6 +16,7 @@ public static class Program
         {
             if (args.Length == 0) throw new BadInputException(Usage);
             var rest = args[1..];
+            if (CommandHelp.Wanted(rest)) return CommandHelp.Print(args[0]);
             return args[0] switch
             {
                 "train" => TrainCommand.Run(rest),

@@ -2,7 +2,7 @@ namespace SimdSfnn.Estimators;
 
 /// G1: the unbiased likelihood-ratio estimator with Bengio's per-unit baseline.
 /// Bengio 2013, Thm. 1 and Cor. 1 (eq. 7); Raiko et al. 2014, eq. (18)-(19).
-public sealed class G1LikelihoodRatio : IGradientEstimator
+public sealed class G1LikelihoodRatio : IGradientEstimator, IStatefulEstimator
 {
     const float Decay = 0.99f; // moving averages over roughly the last hundred steps
 
@@ -68,5 +68,27 @@ public sealed class G1LikelihoodRatio : IGradientEstimator
             baseline[hiddenLayer][j] = den[j] > 0 ? num[j] / den[j] : 0;
         }
         started[hiddenLayer] = true;
+    }
+
+    /// The numerator and denominator averages of eq. (7); the baseline follows from them.
+    public float[] SaveState(int hiddenLayer) =>
+        adaptive && started[hiddenLayer] ? [.. numerator[hiddenLayer], .. denominator[hiddenLayer]] : [];
+
+    public bool RestoreState(int hiddenLayer, ReadOnlySpan<float> state)
+    {
+        int width = numerator[hiddenLayer].Length;
+        if (state.Length == 0) return true;
+        if (!adaptive || state.Length != 2 * width) return false;
+        foreach (float v in state) if (!float.IsFinite(v)) return false;
+        state[..width].CopyTo(numerator[hiddenLayer]);
+        state[width..].CopyTo(denominator[hiddenLayer]);
+        // The same expression as EndStep, so the restored baseline has the same bits.
+        for (int j = 0; j < width; j++)
+        {
+            float den = denominator[hiddenLayer][j];
+            baseline[hiddenLayer][j] = den > 0 ? numerator[hiddenLayer][j] / den : 0;
+        }
+        started[hiddenLayer] = true;
+        return true;
     }
 }

@@ -1,13 +1,23 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Training;
+using SimdSfnn.Estimators;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli.Commands;
 
 /// `sfnn train`: with no options, the paper's G3, M = 20 MNIST classifier.
+/// Every option and the data are checked before the run folder is created; a run that fails
+/// before its first checkpoint removes the folder it created, so nothing half-made is left.
 public static class TrainCommand
 {
+    /// Exit code of a run stopped by SIGINT or SIGTERM (128 + SIGINT, the shell's convention).
+    public const int InterruptedExitCode = 130;
+
+    /// Parameters, gradients and momentum are float blocks of this many values at most.
+    const long MaxParameters = 1L << 28;
+
     public static int Run(string[] rest)
     {
         var args = new ArgumentReader(rest, ["resume"]);
@@ -16,7 +26,11 @@ public static class TrainCommand
         string? outDir = args.String("out");
         int evalSamples = args.Int("eval-samples", 100, 1, 100_000);
         int monitorSamples = args.Int("monitor-samples", 10, 1, 100_000);
-        var progress = Progress.ForStandardError();
+        int stopAfter = args.Int("stop-after", settings.Epochs, 1, settings.Epochs);
+        args.Expect("data"); // read below, once every option is known to be valid
+        args.RefuseUnknown(0);
+        if (settings.C is not null && settings.Estimator != EstimatorKind.G5)
+            throw new BadInputException($"option --c is G5's constant; it conflicts with --estimator {settings.EstimatorName}");
         if (resume && outDir is null) throw new BadInputException("option --resume needs --out, the run to continue");
         if (resume)
         {
@@ -24,31 +38,53 @@ public static class TrainCommand
             if (!SameRun(saved, settings))
                 throw new BadInputException($"--resume: the options differ from the run in {outDir}; resume with the same options");
         }
-        var dataset = CommonOptions.Data(args, progress);
-        args.RefuseUnknown(0);
-        var data = TaskData.Load(settings.Task, dataset, settings.TrainLimit, settings.Seed);
+        else if (outDir is not null && File.Exists(Path.Combine(outDir, Checkpoint.FileName)))
+            throw new BadInputException($"--out {outDir} already holds a run's checkpoint; continue it with --resume or choose another --out");
+
+        var progress = Progress.ForStandardError();
+        var data = TaskData.Load(settings.Task, CommonOptions.Data(args, progress), settings.TrainLimit, settings.Seed);
         if (settings.Batch > data.Train.Count)
             throw new BadInputException($"option --batch {settings.Batch} is larger than the {data.Train.Count} training examples");
-
-        outDir ??= Path.Combine("runs", $"{settings.TaskName}-{settings.EstimatorName}-M{settings.Samples}-{DateTime.Now:yyyyMMdd-HHmmss}");
-        Directory.CreateDirectory(outDir);
-        progress.Message($"training {settings.TaskName} {data.Shape(settings.Layers)} with {settings.EstimatorName}, M = {settings.Samples}, " +
-                         $"lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}, {settings.Epochs} epochs, {settings.Threads} threads; writing to {outDir}");
+        var shape = data.Shape(settings.Layers);
+        long parameters = 0;
+        for (int l = 0; l + 1 < shape.Sizes.Length; l++) parameters += (shape.Sizes[l] + 1L) * shape.Sizes[l + 1];
+        if (parameters > MaxParameters)
+            throw new BadInputException($"option --layers {string.Join(',', settings.Layers)} gives {parameters} parameters; at most {MaxParameters} are supported");
 
         using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        Console.CancelKeyPress += onCancel;
+        // The first SIGINT/SIGTERM asks for a checkpoint after the current step; a second one
+        // is left to the runtime and ends the process (the last checkpoint is still intact).
+        Action<PosixSignalContext> onSignal = context =>
+        {
+            if (cancel.IsCancellationRequested) return;
+            context.Cancel = true;
+            cancel.Cancel();
+        };
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, onSignal);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, onSignal);
+
+        outDir ??= Path.Combine("runs", $"{settings.TaskName}-{settings.EstimatorName}-M{settings.Samples}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        bool created = !Directory.Exists(outDir);
+        Directory.CreateDirectory(outDir);
+        progress.Message($"training {settings.TaskName} {shape} with {settings.EstimatorName}, M = {settings.Samples}, " +
+                         $"lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}, {settings.Epochs} epochs, {settings.Threads} threads; writing to {outDir}");
+
+        var trainer = new Trainer(settings, data, outDir, progress)
+        {
+            EvalSamples = evalSamples, MonitorSamples = monitorSamples, Resume = resume, StopAfter = stopAfter, Cancel = cancel.Token,
+        };
         try
         {
-            var trainer = new Trainer(settings, data, outDir, progress)
-            {
-                EvalSamples = evalSamples, MonitorSamples = monitorSamples, Resume = resume, Cancel = cancel.Token,
-            };
             var result = trainer.Run();
+            if (result is null) return cancel.IsCancellationRequested ? InterruptedExitCode : 0;
             Console.WriteLine(Summary.Json(settings, result));
             return 0;
         }
-        finally { Console.CancelKeyPress -= onCancel; }
+        catch when (created && !File.Exists(trainer.CheckpointPath))
+        {
+            Directory.Delete(outDir, recursive: true);
+            throw;
+        }
     }
 
     static bool SameRun(RunSettings a, RunSettings b) =>

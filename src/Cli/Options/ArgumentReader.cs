@@ -28,7 +28,9 @@ public sealed class ArgumentReader
             if (eq >= 0) (name, value) = (name[..eq], name[(eq + 1)..]);
             else if (!flags.Contains(name))
             {
-                if (i + 1 >= args.Count) throw new BadInputException($"option --{name} needs a value");
+                // `--out --resume` would otherwise swallow the flag as a folder name.
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    throw new BadInputException($"option --{name} needs a value");
                 value = args[++i];
             }
             if (!options.TryAdd(name, value)) throw new BadInputException($"option --{name} is given twice");
@@ -42,6 +44,10 @@ public sealed class ArgumentReader
         consumed.Add(name);
         return options.ContainsKey(name);
     }
+
+    /// Marks options that a later step reads, so that `RefuseUnknown` can run before that step
+    /// does anything slow (reading data, fetching MNIST).
+    public void Expect(params string[] names) => consumed.UnionWith(names);
 
     public bool Flag(string name)
     {

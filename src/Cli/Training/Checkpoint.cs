@@ -6,11 +6,21 @@ using SimdSfnn.Tensors;
 namespace SimdSfnn.Cli.Training;
 
 /// A training run's state as a safetensors file: `layers.{l}.weight` (n_{l+1}, n_l) and
-/// `layers.{l}.bias` (n_{l+1}) load directly into PyTorch; `optimizer.velocity` and the
-/// metadata (the run's settings and the epochs done) let `--resume` continue the run.
+/// `layers.{l}.bias` (n_{l+1}) load directly into PyTorch; `optimizer.velocity`,
+/// `estimator.{l}.state` (G1's moving averages) and the metadata (the run's settings, the
+/// epochs done, and for a run stopped mid-epoch the steps done and their summed `C_M`) are
+/// everything `--resume` needs to continue bit-for-bit: the data order and every random draw
+/// are derived from (seed, epoch, example), and the learning rate from the global step.
 public sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[]? Velocity, int EpochsDone)
 {
     public const string FileName = "checkpoint.safetensors";
+
+    /// Steps of epoch `EpochsDone + 1` already taken (0 at an epoch boundary).
+    public int StepsDone { get; init; }
+    /// The sum of `C_M` over the examples of those steps, so the epoch's log line is exact.
+    public double EpochCriterion { get; init; }
+    /// Per hidden layer, the estimator's carried state (empty arrays when it has none).
+    public float[][] EstimatorState { get; init; } = [];
 
     public void Save(string path)
     {
@@ -22,11 +32,15 @@ public sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[]?
             tensors.Add(($"layers.{l}.bias", [shape.Sizes[l + 1]], Theta.Data.AsMemory(Offset(l, weight: false), shape.Sizes[l + 1])));
         }
         if (Velocity is not null) tensors.Add(("optimizer.velocity", [Velocity.Length], Velocity));
+        for (int l = 0; l < EstimatorState.Length; l++)
+            if (EstimatorState[l].Length > 0) tensors.Add(($"estimator.{l}.state", [EstimatorState[l].Length], EstimatorState[l]));
         var metadata = Settings.ToMetadata();
         metadata["format"] = "simdsfnn-1";
         metadata["head"] = shape.Head.ToString().ToLowerInvariant();
         metadata["sizes"] = shape.ToString();
         metadata["epochsDone"] = EpochsDone.ToString(CultureInfo.InvariantCulture);
+        metadata["stepsDone"] = StepsDone.ToString(CultureInfo.InvariantCulture);
+        metadata["epochCriterion"] = EpochCriterion.ToString("R", CultureInfo.InvariantCulture);
         Safetensors.Write(path, tensors, metadata);
     }
 
@@ -37,6 +51,7 @@ public sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[]?
         return weight ? offset : offset + Theta.Shape.WeightCount(layer);
     }
 
+    /// Reads and validates a checkpoint; every problem is a one-line `BadInputException` naming the file.
     public static Checkpoint Load(string path)
     {
         if (!File.Exists(path)) throw new BadInputException($"{path}: no such checkpoint");
@@ -54,30 +69,51 @@ public sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[]?
             "bernoulli" => OutputHead.Bernoulli,
             _ => throw new BadInputException($"{path}: checkpoint metadata 'head' is '{headText}'"),
         };
+        // Shapes first: the tensors are already in memory, so sizes that match them cannot ask
+        // for an absurd allocation.
+        for (int l = 0; l + 1 < sizes.Length; l++)
+        {
+            CheckShape(file, path, $"layers.{l}.weight", [sizes[l + 1], sizes[l]]);
+            CheckShape(file, path, $"layers.{l}.bias", [sizes[l + 1]]);
+        }
         var theta = new Parameters(new NetworkShape(sizes, head));
-        var checkpoint = new Checkpoint(settings, theta, null, 0);
         for (int l = 0; l < theta.Shape.LayerCount; l++)
         {
-            Copy(file, path, $"layers.{l}.weight", [sizes[l + 1], sizes[l]], theta.W(l));
-            Copy(file, path, $"layers.{l}.bias", [sizes[l + 1]], theta.Bias(l));
+            file.Tensor($"layers.{l}.weight").CopyTo(theta.W(l));
+            file.Tensor($"layers.{l}.bias").CopyTo(theta.Bias(l));
         }
         float[]? velocity = null;
         if (file.Names.Contains("optimizer.velocity"))
         {
-            velocity = new float[theta.Data.Length];
-            Copy(file, path, "optimizer.velocity", [velocity.Length], velocity);
+            CheckShape(file, path, "optimizer.velocity", [theta.Data.Length]);
+            velocity = file.Tensor("optimizer.velocity");
         }
-        if (!meta.TryGetValue("epochsDone", out var doneText) || !int.TryParse(doneText, CultureInfo.InvariantCulture, out int done) || done < 0)
-            throw new BadInputException($"{path}: checkpoint metadata 'epochsDone' is missing or invalid");
-        return checkpoint with { Velocity = velocity, EpochsDone = done };
+        var state = new float[theta.Shape.HiddenLayerCount][];
+        for (int l = 0; l < state.Length; l++)
+            state[l] = file.Names.Contains($"estimator.{l}.state") ? file.Tensor($"estimator.{l}.state") : [];
+
+        int done = Count(meta, path, "epochsDone", required: true);
+        if (done > settings.Epochs) throw new BadInputException($"{path}: checkpoint metadata 'epochsDone' is {done}, more than the run's {settings.Epochs} epochs");
+        int steps = Count(meta, path, "stepsDone", required: false);
+        double epochCriterion = 0;
+        if (meta.TryGetValue("epochCriterion", out var criterionText)
+            && (!double.TryParse(criterionText, NumberStyles.Float, CultureInfo.InvariantCulture, out epochCriterion) || !double.IsFinite(epochCriterion)))
+            throw new BadInputException($"{path}: checkpoint metadata 'epochCriterion' is '{criterionText}'");
+        return new Checkpoint(settings, theta, velocity, done) { StepsDone = steps, EpochCriterion = epochCriterion, EstimatorState = state };
     }
 
-    static void Copy(SafetensorsFile file, string path, string name, int[] shape, Span<float> destination)
+    static int Count(IReadOnlyDictionary<string, string> meta, string path, string key, bool required)
+    {
+        if (!meta.TryGetValue(key, out var text)) return required ? throw new BadInputException($"{path}: checkpoint metadata lacks '{key}'") : 0;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) ? value
+            : throw new BadInputException($"{path}: checkpoint metadata '{key}' is '{text}', not a count");
+    }
+
+    static void CheckShape(SafetensorsFile file, string path, string name, int[] shape)
     {
         if (!file.Names.Contains(name)) throw new BadInputException($"{path}: checkpoint has no tensor '{name}'");
         var actual = file.Shape(name);
         if (!actual.SequenceEqual(shape))
             throw new BadInputException($"{path}: tensor '{name}' has shape [{string.Join(',', actual)}], expected [{string.Join(',', shape)}]");
-        file.Tensor(name).AsSpan().CopyTo(destination);
     }
 }

@@ -59,7 +59,7 @@ public sealed record RunSettings
         var layers = Get("layers").Split(',').Select(s => Int(s) ?? -1).ToArray();
         if (layers.Any(w => w < 1)) throw new BadInputException($"{file}: checkpoint metadata 'layers' is '{Get("layers")}'");
         string c = Get("c");
-        return new RunSettings
+        var settings = new RunSettings
         {
             Task = task == "classify" ? TaskKind.Classify : TaskKind.Structured,
             Estimator = estimator,
@@ -75,6 +75,21 @@ public sealed record RunSettings
             C = c.Length == 0 ? null : Parse("c", Dbl),
             TrainLimit = Parse("trainLimit", Int),
         };
+        // The same bounds the command line enforces, so a hand-edited file cannot start a run
+        // that the options would have refused.
+        string? bad = settings switch
+        {
+            { Samples: < 1 } => "samples",
+            { Epochs: < 1 } => "epochs",
+            { Batch: < 1 } => "batch",
+            { Threads: < 1 } => "threads",
+            { TrainLimit: < 0 } => "trainLimit",
+            { LearningRate: var lr } when !(lr > 0) || !double.IsFinite(lr) => "lr",
+            { InputNoise: var noise } when !(noise >= 0) || !double.IsFinite(noise) => "noise",
+            { C: { } cValue } when !double.IsFinite(cValue) => "c",
+            _ => null,
+        };
+        return bad is null ? settings : throw new BadInputException($"{file}: checkpoint metadata '{bad}' is out of range: '{Get(bad)}'");
     }
 
     static string Inv(int value) => value.ToString(CultureInfo.InvariantCulture);

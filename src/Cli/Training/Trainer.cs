@@ -2,92 +2,143 @@ using System.Diagnostics;
 using SimdSfnn.Estimators;
 using SimdSfnn.Estimators.Engine;
 using SimdSfnn.Nn;
+using SimdSfnn.Nn.Checkpoints;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli.Training;
 
 /// The training loop, top to bottom: shuffle, minibatch gradients, momentum steps, a quick
 /// test-set look and a checkpoint after every epoch, a full evaluation at the end.
+/// A checkpoint is written only from finite parameters, so divergence never overwrites the
+/// last good one; an interruption finishes its step and checkpoints it mid-epoch.
 public sealed class Trainer(RunSettings settings, TaskData data, string outDir, Progress progress)
 {
     /// Samples used for the per-epoch look at the test set (the final evaluation uses `EvalSamples`).
     public int MonitorSamples { get; init; } = 10;
     public int EvalSamples { get; init; } = 100;
     public bool Resume { get; init; }
+    /// Stop with a checkpoint once this many epochs are done (the schedule still spans all epochs).
+    public int StopAfter { get; init; } = int.MaxValue;
     /// Set (by Ctrl-C) to stop after the current step with a checkpoint.
     public CancellationToken Cancel { get; init; }
 
-    public TrainResult Run()
+    public string CheckpointPath => Path.Combine(outDir, Checkpoint.FileName);
+
+    /// The finished run's evaluation, or null when it stopped early (`Cancel` or `StopAfter`)
+    /// with a checkpoint that `--resume` continues from.
+    public TrainResult? Run()
     {
         var shape = data.Shape(settings.Layers);
-        int N = data.Train.Count, B = Math.Min(settings.Batch, N);
-        int stepsPerEpoch = (N + B - 1) / B;
+        int N = data.Train.Count, B = Batch, stepsPerEpoch = StepsPerEpoch;
         var theta = new Parameters(shape);
         theta.InitializeGlorot(settings.Seed);
         var optimizer = new MomentumSgd(theta);
-        int firstEpoch = 0;
-        string checkpointPath = Path.Combine(outDir, Checkpoint.FileName);
-        if (Resume) firstEpoch = Restore(checkpointPath, theta, optimizer);
+        var estimator = EstimatorRegistry.Create(settings.Estimator, settings.Layers, (float?)settings.C);
+        var start = Resume ? Restore(theta, optimizer, estimator) : new Checkpoint(settings, theta, null, 0);
 
         using var pool = new WorkerPool(settings.Threads);
-        var estimator = EstimatorRegistry.Create(settings.Estimator, settings.Layers, (float?)settings.C);
         var minibatch = new MinibatchGradient(shape, estimator, pool, B, settings.Samples, settings.Seed, (float)settings.InputNoise);
         var schedule = new LearningRateSchedule((float)settings.LearningRate, settings.Epochs, stepsPerEpoch);
         var evaluation = new Evaluation(shape, pool, Math.Max(EvalSamples, MonitorSamples));
         var order = new int[N];
-        using var log = new RunLog(Path.Combine(outDir, "log.jsonl"), append: Resume);
+        using var log = new RunLog(Path.Combine(outDir, "log.jsonl"), Resume ? start.EpochsDone : null);
         double trainSeconds = 0;
-        int epochsRun = 0;
+        int epochsRun = 0, lastEpoch = Math.Min(settings.Epochs, StopAfter);
 
-        for (int epoch = firstEpoch; epoch < settings.Epochs; epoch++)
+        for (int epoch = start.EpochsDone; epoch < lastEpoch; epoch++)
         {
             Shuffle(order, settings.Seed, epoch);
             var clock = Stopwatch.StartNew();
-            double criterion = 0;
-            for (int step = 0; step < stepsPerEpoch; step++)
+            bool resumed = epoch == start.EpochsDone;
+            double criterion = resumed ? start.EpochCriterion : 0;
+            for (int step = resumed ? start.StepsDone : 0; step < stepsPerEpoch; step++)
             {
-                int start = step * B, count = Math.Min(B, N - start);
-                double batchCriterion = minibatch.Compute(theta, data.Train, order, start, count, epoch);
-                if (!double.IsFinite(batchCriterion))
-                    throw new DivergedException($"training diverged: the criterion is {batchCriterion} at epoch {epoch + 1}, step {step + 1}; the last good checkpoint is kept");
-                criterion += batchCriterion;
+                int first = step * B, count = Math.Min(B, N - first);
+                double batchCriterion = minibatch.Compute(theta, data.Train, order, first, count, epoch);
+                if (!double.IsFinite(batchCriterion)) Diverged($"the criterion is {batchCriterion}", epoch, step);
+                if (!AllFinite(minibatch.Gradient.Data)) Diverged("the gradient is not finite", epoch, step);
                 optimizer.Step(minibatch.Gradient.Data, schedule.At((long)epoch * stepsPerEpoch + step));
+                if (!AllFinite(theta.Data)) Diverged("a weight overflowed", epoch, step);
+                criterion += batchCriterion;
                 progress.Step(epoch, settings.Epochs, step + 1, stepsPerEpoch, clock.Elapsed.TotalSeconds);
-                if (Cancel.IsCancellationRequested) break;
+                if (Cancel.IsCancellationRequested && step + 1 < stepsPerEpoch)
+                {
+                    Save(theta, optimizer, estimator, epoch, step + 1, criterion);
+                    progress.Message($"interrupted: epoch {epoch + 1}, step {step + 1} of {stepsPerEpoch} is saved in {CheckpointPath}; continue with --resume");
+                    return null;
+                }
             }
             double seconds = clock.Elapsed.TotalSeconds;
-            if (Cancel.IsCancellationRequested)
-            {
-                progress.Message($"interrupted during epoch {epoch + 1}; the checkpoint of epoch {epoch} is kept in {checkpointPath}");
-                break;
-            }
-            if (!AllFinite(theta.Data))
-                throw new DivergedException($"training diverged: a weight is not finite after epoch {epoch + 1}; the last good checkpoint is kept");
             trainSeconds += seconds;
             epochsRun++;
 
             var look = evaluation.Run(theta, data.Test, MonitorSamples, estimator.SamplesHidden, settings.Seed);
             var record = new EpochRecord(epoch + 1, criterion / N, look.TestError, look.TestLogLikelihood, look.Samples,
                                          schedule.At((long)(epoch + 1) * stepsPerEpoch - 1), seconds, N / seconds);
+            // The log line goes first: a resumed run drops lines beyond its checkpoint.
             log.Write(record);
-            new Checkpoint(settings, theta, optimizer.Velocity, epoch + 1).Save(checkpointPath);
+            Save(theta, optimizer, estimator, epoch + 1, 0, 0);
             progress.Epoch(record, settings.Epochs, (settings.Epochs - epoch - 1) * (trainSeconds / epochsRun));
+            if (Cancel.IsCancellationRequested && epoch + 1 < settings.Epochs)
+            {
+                progress.Message($"interrupted: epoch {epoch + 1} is saved in {CheckpointPath}; continue with --resume");
+                return null;
+            }
+        }
+        if (lastEpoch < settings.Epochs)
+        {
+            progress.Message($"stopped after epoch {lastEpoch} of {settings.Epochs} as asked; continue with --resume");
+            return null;
         }
 
         var final = evaluation.Run(theta, data.Test, EvalSamples, sampled: true, settings.Seed);
         EvaluationResult? deterministic = estimator.SamplesHidden ? null
             : evaluation.Run(theta, data.Test, 1, sampled: false, settings.Seed);
-        return new TrainResult(final, deterministic, epochsRun == 0 ? double.NaN : trainSeconds / epochsRun, checkpointPath);
+        return new TrainResult(final, deterministic, epochsRun == 0 ? double.NaN : trainSeconds / epochsRun, CheckpointPath);
     }
 
-    static int Restore(string path, Parameters theta, MomentumSgd optimizer)
+    void Save(Parameters theta, MomentumSgd optimizer, IGradientEstimator estimator, int epochsDone, int stepsDone, double criterion)
     {
+        var state = new float[settings.Layers.Length][];
+        for (int l = 0; l < state.Length; l++) state[l] = estimator is IStatefulEstimator s ? s.SaveState(l) : [];
+        new Checkpoint(settings, theta, optimizer.Velocity, epochsDone) { StepsDone = stepsDone, EpochCriterion = criterion, EstimatorState = state }
+            .Save(CheckpointPath);
+    }
+
+    Checkpoint Restore(Parameters theta, MomentumSgd optimizer, IGradientEstimator estimator)
+    {
+        string path = CheckpointPath;
+        Safetensors.RemoveTemporaries(path);
         var checkpoint = Checkpoint.Load(path);
-        if (!checkpoint.Theta.Shape.Sizes.SequenceEqual(theta.Shape.Sizes))
+        if (!checkpoint.Theta.Shape.Sizes.SequenceEqual(theta.Shape.Sizes) || checkpoint.Theta.Shape.Head != theta.Shape.Head)
             throw new BadInputException($"{path}: the checkpoint's network {checkpoint.Theta.Shape} differs from this run's {theta.Shape}");
+        if (checkpoint.Velocity is null) throw new BadInputException($"{path}: the checkpoint has no optimizer state, so the run cannot be resumed");
+        if (checkpoint.StepsDone < 0 || checkpoint.StepsDone >= StepsPerEpoch || (checkpoint.EpochsDone == settings.Epochs && checkpoint.StepsDone > 0))
+            throw new BadInputException($"{path}: checkpoint metadata 'stepsDone' is {checkpoint.StepsDone}, but an epoch has {StepsPerEpoch} steps");
+        for (int l = 0; l < checkpoint.EstimatorState.Length; l++)
+        {
+            var state = checkpoint.EstimatorState[l];
+            bool restored = estimator is IStatefulEstimator s ? s.RestoreState(l, state) : state.Length == 0;
+            if (!restored) throw new BadInputException($"{path}: tensor 'estimator.{l}.state' is not {settings.EstimatorName}'s state for a layer of {settings.Layers[l]} units");
+        }
+        if (estimator is IStatefulEstimator && checkpoint.EpochsDone + checkpoint.StepsDone > 0 && checkpoint.EstimatorState.Any(s => s.Length == 0))
+            throw new BadInputException($"{path}: the checkpoint lacks {settings.EstimatorName}'s moving averages, so the run cannot be resumed exactly");
         theta.CopyFrom(checkpoint.Theta);
-        checkpoint.Velocity?.CopyTo(optimizer.Velocity, 0);
-        return checkpoint.EpochsDone;
+        checkpoint.Velocity.CopyTo(optimizer.Velocity, 0);
+        return checkpoint;
+    }
+
+    int Batch => Math.Min(settings.Batch, data.Train.Count);
+    /// The last step of an epoch may be smaller: minibatches need not divide the data set.
+    int StepsPerEpoch => (data.Train.Count + Batch - 1) / Batch;
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    void Diverged(string what, int epoch, int step)
+    {
+        string kept = File.Exists(CheckpointPath)
+            ? $"the last good checkpoint {CheckpointPath} is kept"
+            : "no checkpoint had been written yet";
+        throw new DivergedException($"training diverged at epoch {epoch + 1}, step {step + 1}: {what}; {kept}; try a smaller --lr (now {settings.LearningRate})");
     }
 
     /// Fisher-Yates with a SplitMix64 stream keyed by (seed, epoch): the same order on every machine.

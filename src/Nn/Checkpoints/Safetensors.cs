@@ -19,7 +19,7 @@ public static class Safetensors
                              IReadOnlyDictionary<string, string> metadata)
     {
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.tmp-{Guid.NewGuid():N}");
+        string temporary = Path.Combine(directory, $"{TemporaryPrefix(path)}{Guid.NewGuid():N}");
         try
         {
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
@@ -40,6 +40,17 @@ public static class Safetensors
         }
         finally { File.Delete(temporary); }
     }
+
+    /// Deletes temporary files that a writer of `path` killed mid-write (kill -9, power loss)
+    /// left behind; readers never look at them, so this only tidies up.
+    public static void RemoveTemporaries(string path)
+    {
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(directory)) return;
+        foreach (var file in Directory.EnumerateFiles(directory, TemporaryPrefix(path) + "*")) File.Delete(file);
+    }
+
+    static string TemporaryPrefix(string path) => $".{Path.GetFileName(path)}.tmp-";
 
     static byte[] Header(IReadOnlyList<(string Name, int[] Shape, ReadOnlyMemory<float> Data)> tensors, IReadOnlyDictionary<string, string> metadata)
     {
@@ -84,6 +95,10 @@ public static class Safetensors
             throw new BadInputException($"{path}: header length {headerLength} does not fit the {bytes.Length}-byte file");
         int dataStart = 8 + (int)headerLength;
         long dataLength = bytes.Length - dataStart;
+        // JsonDocument defers UTF-8 checks of names and strings to when they are read, and
+        // then throws InvalidOperationException; refuse such a header up front instead.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.AsSpan(8, (int)headerLength)))
+            throw new BadInputException($"{path}: header is not valid UTF-8");
         JsonDocument document;
         try { document = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength)); }
         catch (JsonException e) { throw new BadInputException($"{path}: header is not valid JSON ({e.Message.Split('\n')[0]})"); }
@@ -108,7 +123,8 @@ public static class Safetensors
                 if (end > dataLength) throw new BadInputException($"{path}: tensor '{property.Name}' ends at byte {end} of a {dataLength}-byte data area (truncated?)");
                 var data = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(dataStart + (int)begin, (int)(end - begin))).ToArray();
                 int bad = Array.FindIndex(data, v => !float.IsFinite(v));
-                if (bad >= 0) throw new BadInputException($"{path}: tensor '{property.Name}' holds {data[bad]} at index {bad}");
+                if (bad >= 0)
+                    throw new BadInputException($"{path}: tensor '{property.Name}' holds {(float.IsNaN(data[bad]) ? "NaN" : data[bad] > 0 ? "+infinity" : "-infinity")} at index {bad}");
                 tensors[property.Name] = (shape, data);
             }
             spans.Sort();
@@ -143,6 +159,7 @@ public static class Safetensors
             if (count > int.MaxValue) throw new BadInputException($"{where} is too large");
         }
         if (!e.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2
+            || offsets[0].ValueKind != JsonValueKind.Number || offsets[1].ValueKind != JsonValueKind.Number
             || !offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < begin)
             throw new BadInputException($"{where} has invalid data_offsets");
         if (end - begin != 4 * count)

@@ -39,6 +39,9 @@ public static class IdxFile
         if (bytes.Length < 4 + 4 * dimensions)
             throw new BadInputException($"{path}: truncated IDX header ({bytes.Length} bytes)");
         int actual = BinaryPrimitives.ReadInt32BigEndian(bytes);
+        // The magic is 0x0000, a type byte, a dimension count; name the part that is wrong.
+        if ((actual & ~0xFFFF) == 0 && actual >> 8 != 0x08 && (actual & 0xFF) == dimensions)
+            throw new BadInputException($"{path}: IDX element type 0x{actual >> 8:X2} is not supported; only unsigned bytes (0x08)");
         if (actual != magic)
             throw new BadInputException($"{path}: wrong magic number 0x{actual:X8} for IDX {what} (expected 0x{magic:X8})");
         int count = Dimension(bytes, 0);

@@ -1,0 +1,30 @@
+namespace SimdSfnn.Cli.Options;
+
+/// `sfnn COMMAND --help`: each command's usage on stdout, exit code 0. Checked before a command
+/// parses its options, so `--help` never reads as an option wanting a value.
+public static class CommandHelp
+{
+    public const string Overview = "usage: sfnn train|eval CHECKPOINT|sample CHECKPOINT|lab SPEC.json|bench [options]; sfnn COMMAND --help; see README.md";
+
+    const string Common = "[--task classify|structured] [--estimator G1|G2|G3|G4|G5|deterministic] [--samples M] [--layers 200,200] " +
+                          "[--epochs N] [--lr X] [--batch B] [--seed S] [--threads T]";
+
+    static readonly Dictionary<string, string> Commands = new()
+    {
+        ["train"] = $"usage: sfnn train {Common} [--data DIR] [--out DIR] [--resume] [--stop-after N] [--noise X] [--c X] " +
+                    "[--eval-samples M] [--monitor-samples M] [--train-limit N]",
+        ["eval"] = "usage: sfnn eval CHECKPOINT [--samples M] [--data DIR] [--threads T] [--seed S]",
+        ["sample"] = "usage: sfnn sample CHECKPOINT [options]",
+        ["lab"] = "usage: sfnn lab SPEC.json | sfnn lab --report",
+        ["bench"] = $"usage: sfnn bench {Common} [--steps N] [--rounds R] [--epoch-size N]",
+    };
+
+    /// True when `args` (a command's arguments) ask for help.
+    public static bool Wanted(IReadOnlyList<string> args) => args.Contains("--help") || args.Contains("-h");
+
+    public static int Print(string command)
+    {
+        Console.WriteLine(Commands.TryGetValue(command, out var usage) ? usage : Overview);
+        return 0;
+    }
+}

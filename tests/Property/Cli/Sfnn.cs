@@ -1,0 +1,62 @@
+using System.Diagnostics;
+
+namespace SimdSfnn.Property.Cli;
+
+/// What a finished `sfnn` process left: its exit code and its two streams.
+public sealed record SfnnResult(int ExitCode, string Stdout, string Stderr)
+{
+    public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    public string[] StdoutLines => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
+}
+
+/// Runs the real CLI as a subprocess: `dotnet sfnn.dll ...`. The test project references the
+/// CLI project, so the build copies `sfnn.dll` and its runtimeconfig next to the test assembly.
+public static class Sfnn
+{
+    /// The tiny run every CLI test uses: about a second per `train`.
+    public static readonly string[] Tiny = ["--layers", "8", "--epochs", "2", "--batch", "20", "--threads", "1", "--samples", "2",
+                                            "--eval-samples", "4", "--monitor-samples", "2"];
+
+    static string Dll => Path.Combine(AppContext.BaseDirectory, "sfnn.dll");
+
+    /// The `dotnet` host that runs this test, so the CLI gets the same runtime.
+    static string Host => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
+    public static Process Start(IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(Host)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Dll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment.Remove("SFNN_DEBUG");
+        return Process.Start(start)!;
+    }
+
+    public static SfnnResult Run(params string[] args) => Finish(Start(args));
+
+    /// Waits for the process (at most two minutes) and collects its output.
+    public static SfnnResult Finish(Process process)
+    {
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException("sfnn did not finish within two minutes");
+            }
+            return new SfnnResult(process.ExitCode, stdout.Result, stderr.Result);
+        }
+    }
+
+    /// Sends a POSIX signal (`INT`, `KILL`) with /bin/kill: `Process.Kill` only sends SIGKILL.
+    public static void Signal(Process process, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, process.Id.ToString()]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+}

@@ -1,0 +1,70 @@
+using SimdSfnn.Property.Cli;
+
+namespace SimdSfnn.Property.Reliability;
+
+/// `--resume` continues a run to the same bits as a run that was never stopped (same seed and
+/// thread count): the checkpoint holds parameters, momentum and G1's moving averages, and the
+/// data order and every random draw are derived from (seed, epoch, example).
+public sealed class ResumeTests
+{
+    static readonly string Data = SyntheticIdx.Write(train: 210, test: 40); // 210 / 20: the last minibatch is short
+
+    [Theory]
+    [InlineData("G3")]
+    [InlineData("G1")] // carries moving averages from step to step
+    [InlineData("G5")]
+    [InlineData("deterministic")]
+    public void Stop_after_two_epochs_then_resume_gives_the_uninterrupted_bits(string estimator)
+    {
+        string[] options = ["--epochs", "4", "--estimator", estimator, .. estimator == "deterministic" ? new[] { "--samples", "1" } : []];
+        var whole = new TrainRun(Data, options);
+        var split = new TrainRun(Data, options);
+
+        var wholeResult = whole.Run();
+        var first = split.Run("--stop-after", "2");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Empty(first.Stdout);
+        Assert.Equal(2, File.ReadAllLines(split.LogPath).Length);
+        Assert.NotEqual(whole.Checkpoint(), split.Checkpoint());
+        var second = split.Run("--resume");
+
+        Assert.True(wholeResult.ExitCode == 0 && second.ExitCode == 0, second.ToString());
+        Assert.Equal(whole.Checkpoint(), split.Checkpoint());
+        Assert.Equal(Criteria(whole.LogPath), Criteria(split.LogPath));
+    }
+
+    [Fact]
+    public void Resume_refuses_other_options_and_a_missing_run()
+    {
+        var run = new TrainRun(Data, "--epochs", "3");
+        Assert.Equal(0, run.Run("--stop-after", "1").ExitCode);
+        byte[] before = run.Checkpoint();
+
+        var changed = run.Run("--resume", "--lr", "0.05");
+        var missing = new TrainRun(Data, "--epochs", "3").Run("--resume");
+
+        Assert.Equal(2, changed.ExitCode);
+        Assert.Contains("options differ", Assert.Single(changed.StderrLines));
+        Assert.Equal(before, run.Checkpoint());
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("no such checkpoint", Assert.Single(missing.StderrLines));
+    }
+
+    [Fact]
+    public void A_new_run_refuses_to_overwrite_an_existing_checkpoint()
+    {
+        var run = new TrainRun(Data, "--epochs", "2");
+        Assert.Equal(0, run.Run().ExitCode);
+        byte[] before = run.Checkpoint();
+
+        var again = run.Run();
+
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("--resume", Assert.Single(again.StderrLines));
+        Assert.Equal(before, run.Checkpoint());
+    }
+
+    /// The per-epoch `C_M` column of a log (timings differ between runs; the criterion must not).
+    static string[] Criteria(string log) =>
+        File.ReadAllLines(log).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("criterion").GetRawText()).ToArray();
+}
