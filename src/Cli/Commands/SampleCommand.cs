@@ -41,6 +41,7 @@ public static class SampleCommand
         var examples = ambiguous > 0
             ? MostAmbiguous(grid, checkpoint.Theta, data.Test, Math.Min(search, data.Test.Count), ambiguous, completions, seed)
             : Digits(digitList ?? "0,1,2,3,4,5,6,7,8,9", data.Test.Count);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         grid.Save(output, data.Test, examples, grid.Complete(checkpoint.Theta, data.Test, examples, completions, seed));
         Console.WriteLine(output);
         return 0;
