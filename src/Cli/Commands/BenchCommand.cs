@@ -125,7 +125,7 @@ public static class BenchCommand
     }
 
     /// Inputs around zero like centred MNIST pixels; labels or half-on binary targets.
-    static ExampleSet SyntheticData(NetworkShape shape, int count)
+    internal static ExampleSet SyntheticData(NetworkShape shape, int count)
     {
         var random = new Random(7);
         var x = new float[count * shape.Inputs];
