@@ -7,8 +7,11 @@
 // right operand into 32-column panels (zero-padded), then sweeps 6-row tiles of the left
 // operand against each panel while the panel stays in L1 (a BLIS-style 6x32 micro-kernel:
 // 12 zmm accumulators, two loads and six broadcasts per k).
+// A left operand that is strided along k (the weight gradient's G^T) is packed as well, into
+// 6-row tiles, so that each k reads 24 contiguous bytes instead of one cache line per row.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SimdSfnn.Tensors;
 
@@ -19,6 +22,7 @@ public static unsafe class MatMul
     const int KC = 256; // k-slice: one packed panel (KC x NR floats = 32 KiB) fits L1
 
     [ThreadStatic] static float[]? packBuffer;
+    [ThreadStatic] static float[]? leftPackBuffer;
 
     /// `c[i*H + j] = sum_k x[i*D + k] * w[j*D + k]` (B rows, D inputs, H outputs).
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> c, int B, int D, int H)
@@ -98,23 +102,35 @@ public static unsafe class MatMul
             return;
         }
         int panels = (n + NR - 1) / NR;
-        int packLength = panels * NR * Math.Min(k, KC);
+        // equal k-slices of at most KC: 784 = 4 x 196, not 3 x 256 + 16 (a thin last slice costs
+        // a whole pass over C for little work)
+        int slice = (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC);
+        int packLength = panels * NR * slice;
         var pack = packBuffer;
         if (pack is null || pack.Length < packLength) packBuffer = pack = GC.AllocateUninitializedArray<float>(packLength, pinned: true);
-        fixed (float* packed = pack)
+        bool packLeft = aRow == 1 && aK != 1;
+        int tiles = (m + MR - 1) / MR;
+        int leftLength = packLeft ? tiles * MR * slice : 0;
+        var left = leftPackBuffer;
+        if (packLeft && (left is null || left.Length < leftLength)) leftPackBuffer = left = GC.AllocateUninitializedArray<float>(leftLength, pinned: true);
+        fixed (float* packed = pack, leftPacked = left)
         {
-            for (int k0 = 0; k0 < k; k0 += KC)
+            for (int k0 = 0; k0 < k; k0 += slice)
             {
-                int kc = Math.Min(KC, k - k0);
+                int kc = Math.Min(slice, k - k0);
                 PackPanels(b + k0 * bK, bK, bCol, kc, n, packed);
+                if (packLeft) PackTiles(a + k0 * aK, aK, kc, m, leftPacked);
                 bool add = accumulate || k0 > 0;
                 for (int p = 0; p < panels; p++)
                 {
                     int j0 = p * NR, cols = Math.Min(NR, n - j0);
                     float* panel = packed + p * NR * kc;
                     for (int i0 = 0; i0 < m; i0 += MR)
-                        Kernel6x32(a + i0 * aRow + k0 * aK, aRow, aK, panel, kc,
+                    {
+                        float* tile = packLeft ? leftPacked + i0 * kc : a + i0 * aRow + k0 * aK;
+                        Kernel6x32(tile, packLeft ? 1 : aRow, packLeft ? MR : aK, panel, kc,
                                    c + i0 * ldc + j0, ldc, Math.Min(MR, m - i0), cols, add);
+                    }
                 }
             }
         }
@@ -138,12 +154,53 @@ public static unsafe class MatMul
                 }
                 continue;
             }
+            if (bK == 1 && bCol <= int.MaxValue / NR && Avx2.IsSupported)
+            {
+                // Forward's W rows: gathers of 8 columns per k (the scalar copy below cost as much
+                // as the product itself for a 50-row shard); lanes past `cols` read column j0, then zero.
+                var lanes = Vector256<int>.Indices;
+                var valid0 = Vector256.LessThan(lanes, Vector256.Create(cols));
+                var valid1 = Vector256.LessThan(lanes + Vector256.Create(8), Vector256.Create(cols));
+                var valid2 = Vector256.LessThan(lanes + Vector256.Create(16), Vector256.Create(cols));
+                var valid3 = Vector256.LessThan(lanes + Vector256.Create(24), Vector256.Create(cols));
+                int stride = (int)bCol;
+                var index0 = (lanes & valid0) * stride;
+                var index1 = ((lanes + Vector256.Create(8)) & valid1) * stride;
+                var index2 = ((lanes + Vector256.Create(16)) & valid2) * stride;
+                var index3 = ((lanes + Vector256.Create(24)) & valid3) * stride;
+                float* column0 = b + j0 * bCol;
+                for (int r = 0; r < kc; r++)
+                {
+                    float* src = column0 + r, row = dst + r * NR;
+                    (Avx2.GatherVector256(src, index0, 4) & valid0.AsSingle()).Store(row);
+                    (Avx2.GatherVector256(src, index1, 4) & valid1.AsSingle()).Store(row + 8);
+                    (Avx2.GatherVector256(src, index2, 4) & valid2.AsSingle()).Store(row + 16);
+                    (Avx2.GatherVector256(src, index3, 4) & valid3.AsSingle()).Store(row + 24);
+                }
+                continue;
+            }
             // Strided or ragged source: walk the source contiguously (j outer when bK == 1).
             new Span<float>(dst, NR * kc).Clear();
             for (int j = 0; j < cols; j++)
             {
                 float* src = b + (j0 + j) * bCol;
                 for (int r = 0; r < kc; r++) dst[r * NR + j] = src[r * bK];
+            }
+        }
+    }
+
+    /// Tile t holds A(6t..6t+5, 0..kc) as kc groups of 6 floats (A(i, p) = a[i + p*aK]); rows past m are zero.
+    static void PackTiles(float* a, nint aK, int kc, int m, float* packed)
+    {
+        for (int i0 = 0; i0 < m; i0 += MR)
+        {
+            float* dst = packed + i0 * kc;
+            int rows = Math.Min(MR, m - i0);
+            for (int p = 0; p < kc; p++)
+            {
+                float* src = a + p * aK + i0;
+                for (int r = 0; r < rows; r++) dst[p * MR + r] = src[r];
+                for (int r = rows; r < MR; r++) dst[p * MR + r] = 0;
             }
         }
     }

@@ -14,7 +14,7 @@ public static class BenchCommand
 {
     public static int Run(string[] rest)
     {
-        var args = new ArgumentReader(rest, []);
+        var args = new ArgumentReader(rest, ["phases"]);
         var task = CommonOptions.Task(args);
         var estimatorKind = CommonOptions.Estimator(args);
         int samples = args.Int("samples", estimatorKind == EstimatorKind.Deterministic ? 1 : 20, 1, 100_000);
@@ -24,6 +24,7 @@ public static class BenchCommand
         int steps = args.Int("steps", 100, 1, 1_000_000);
         int rounds = args.Int("rounds", 5, 1, 1000);
         int epochSize = args.Int("epoch-size", 60_000, 1);
+        bool phases = args.Flag("phases");
         args.RefuseUnknown(0);
 
         bool classify = task == Training.TaskKind.Classify;
@@ -37,6 +38,11 @@ public static class BenchCommand
         var estimator = EstimatorRegistry.Create(estimatorKind, layers);
         var minibatch = new MinibatchGradient(shape, estimator, pool, batch, samples, 1, classify ? 0.4f : 0f);
         var order = Enumerable.Range(0, data.Count).ToArray();
+        if (phases)
+        {
+            PrintPhases(shape, estimator, data, theta, (batch + threads - 1) / threads, minibatch.Samples, steps, rounds);
+            return 0;
+        }
 
         int cursor = 0;
         void Step()
@@ -75,8 +81,51 @@ public static class BenchCommand
         return 0;
     }
 
+    /// One shard's pass (`examples` = batch / threads) on this thread, timed phase by phase:
+    /// where a step's time goes. Prints the median over `rounds` of ms per pass for each phase.
+    static void PrintPhases(NetworkShape shape, IGradientEstimator estimator, ExampleSet data, Parameters theta,
+                            int examples, int samples, int passes, int rounds)
+    {
+        var pass = new NetworkPass(shape, examples, samples);
+        var gradient = new Parameters(shape);
+        var statistics = shape.Sizes[1..^1].Select(w => new float[estimator.StatisticsLength(w)]).ToArray();
+        var labels = new int[examples];
+        for (int e = 0; e < examples; e++)
+        {
+            data.Input(e).CopyTo(pass.Input(e));
+            if (data.Labels is not null) labels[e] = data.Labels[e];
+        }
+        var targets = new float[data.Targets is null ? 0 : examples * shape.Outputs];
+        if (data.Targets is not null) data.Targets.AsSpan(0, targets.Length).CopyTo(targets);
+        void Pass(int n)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                for (int e = 0; e < examples; e++) pass.Stream(e) = Tensors.RandomStream.Create(1, (ulong)(i * examples + e));
+                pass.Forward(theta, examples, samples, estimator.SamplesHidden, labels, targets);
+                pass.Backward(theta, estimator, gradient, labels, targets, statistics);
+            }
+        }
+        Pass(Math.Max(10, passes / 5));
+        var names = Enum.GetNames<PassPhase>();
+        var perRound = new double[names.Length][];
+        for (int p = 0; p < names.Length; p++) perRound[p] = new double[rounds];
+        for (int r = 0; r < rounds; r++)
+        {
+            pass.Phases = new PassPhases(ThreadCpu.Nanoseconds, 1_000_000_000);
+            Pass(passes);
+            for (int p = 0; p < names.Length; p++) perRound[p][r] = pass.Phases.Ticks[p] * 1e3 / pass.Phases.TicksPerSecond / passes;
+        }
+        var median = perRound.Select(times => times.Order().ElementAt(rounds / 2)).ToArray();
+        double total = median.Sum();
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{shape} {estimator.Name} M={samples}: one pass of {examples} examples on one thread, {total:F3} ms of thread CPU time (median of {rounds} x {passes})"));
+        for (int p = 0; p < names.Length; p++)
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {names[p],-22} {median[p],8:F3} ms {100 * median[p] / total,5:F1} %"));
+    }
+
     /// Inputs around zero like centred MNIST pixels; labels or half-on binary targets.
-    static ExampleSet SyntheticData(NetworkShape shape, int count)
+    internal static ExampleSet SyntheticData(NetworkShape shape, int count)
     {
         var random = new Random(7);
         var x = new float[count * shape.Inputs];
@@ -86,5 +135,20 @@ public static class BenchCommand
         var y = new float[count * shape.Outputs];
         for (int i = 0; i < y.Length; i++) y[i] = random.Next(2);
         return new ExampleSet(x, count, shape.Inputs, null, y, shape.Outputs);
+    }
+}
+
+/// This thread's CPU time (Linux `CLOCK_THREAD_CPUTIME_ID`), or the stopwatch elsewhere.
+static unsafe class ThreadCpu
+{
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    static extern int ClockGetTime(int clock, long* timespec);
+
+    public static long Nanoseconds()
+    {
+        if (!OperatingSystem.IsLinux()) return (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
+        long* timespec = stackalloc long[2];
+        ClockGetTime(3, timespec);
+        return timespec[0] * 1_000_000_000 + timespec[1];
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
 using SimdSfnn.Nn;
 using SimdSfnn.Tensors;
@@ -10,9 +11,24 @@ namespace SimdSfnn.Estimators.Engine;
 ///
 /// What the `M` samples of an example share is computed once: the first layer's
 /// pre-activation `a_1 = W_1 x + b_1`, and the input in the first layer's weight gradient,
-/// `G(W_1) = sum_m d_1^(m) x^T = (sum_m d_1^(m)) x^T`.
+/// `G(W_1) = sum_m d_1^(m) x^T = (sum_m d_1^(m)) x^T`. For G2 and G3, whose signal is
+/// `d = f(s) g` and whose first-layer `s_1` is the same for every sample, the sum moves further
+/// down: `sum_m d_1^(m) = f(s_1) (sum_m d_2^(m)) W_2`, one row per example instead of M.
+///
+/// Above the first layer the inputs are sampled 0/1 states, so a product with them is a sum of
+/// selected rows (`SelectedRowSum`): `a = h W^T` adds the rows of `W^T` where `h` is 1, and
+/// `G(W) = d^T h` adds, for each input unit, the rows of `d` where that unit is 1. Each costs one
+/// load and add per 1 in `h` against the dense product's FMA per entry, so the sums run only where
+/// `h` is sparse enough to win (thresholds measured with `sfnn bench --phases`).
 public sealed class NetworkPass
 {
+    /// Largest fraction of ones in `h` for which `a = h W^T` runs as a sum of selected rows: at
+    /// one half the sums (with listing the ones and transposing W) cost about the dense product.
+    const double SparseForwardDensity = 0.3;
+    /// The same for `G(W) = d^T h`, whose sums read rows of `d` from L2 rather than `W^T` from L1
+    /// and ran 1.7 times slower than the dense product at one half.
+    const double SparseGradientDensity = 0.2;
+
     readonly NetworkShape shape;
     readonly float[] x;         // (E, n0) inputs, filled by the caller
     readonly float[] s1;        // (E, n1) first-layer probabilities, shared by the M samples
@@ -26,9 +42,12 @@ public sealed class NetworkPass
     readonly float[] dOut;      // (R, nOut) output signal G(o)
     readonly float[] g;         // (R, max n_l) back-propagated signal
     readonly float[][] d;       // per hidden layer: (R, n_l) estimator signal
-    readonly float[] d1Sum;     // (E, n1) sum over samples of the first layer's signal
+    readonly float[] sampleSum; // (E, max n_l) a signal summed over each example's samples
     readonly RandomStream[] streams; // (E) one random stream per example
     readonly float[] targetRows;     // (E, nOut) Bernoulli targets, gathered by the caller
+    readonly NonzeroLists[] active;  // per hidden layer: where h_l is 1, by row and by column
+    readonly float[] wT;             // (n_l, n_{l+1}) W_l^T of the layer being computed (l >= 1)
+    readonly float[] gT;             // (n_l, n_{l+1}) G(W_l)^T of the layer being computed (l >= 1)
 
     public NetworkPass(NetworkShape shape, int maxExamples, int maxSamples)
     {
@@ -54,10 +73,20 @@ public sealed class NetworkPass
         wBar = new float[rows];
         criterion = new float[maxExamples];
         g = new float[rows * shape.Sizes.Skip(1).Take(hidden).Max()];
-        d1Sum = new float[maxExamples * shape.Sizes[1]];
+        sampleSum = new float[maxExamples * shape.Sizes.Skip(1).Take(hidden).Max()];
         streams = new RandomStream[maxExamples];
         targetRows = new float[shape.Head == OutputHead.Bernoulli ? maxExamples * shape.Outputs : 0];
+        active = new NonzeroLists[hidden];
+        for (int k = 0; k < hidden; k++) active[k] = new NonzeroLists(rows, shape.Sizes[k + 1]);
+        int upperWeights = 0;
+        for (int l = 1; l < shape.LayerCount; l++) upperWeights = Math.Max(upperWeights, shape.WeightCount(l));
+        wT = new float[upperWeights];
+        gT = new float[upperWeights];
     }
+
+    /// When set, `Forward` and `Backward` add the wall-clock ticks of each phase to it (a profile
+    /// for `sfnn bench --phases`); null in training, where it costs one branch per phase.
+    public PassPhases? Phases { get; set; }
 
     public int MaxExamples { get; }
     public int MaxSamples { get; }
@@ -83,7 +112,8 @@ public sealed class NetworkPass
     /// Output pre-activations `o`, (R, nOut).
     public ReadOnlySpan<float> OutputActivations => o.AsSpan(0, Rows * shape.Outputs);
 
-    Span<float> States(int k) => (Sampled ? h[k] : s[k]).AsSpan(0, Rows * shape.Sizes[k + 1]);
+    // unsampled, h = s, and the first layer's s is s1 itself (M = 1)
+    Span<float> States(int k) => (Sampled ? h[k] : k == 0 ? s1 : s[k]).AsSpan(0, Rows * shape.Sizes[k + 1]);
 
     /// Samples every hidden layer (or, when `sample` is false, sets `h = s` with `M = 1`) and
     /// computes `log w`, `wbar` and `C_M`. `labels` (softmax head, length E) or `targets`
@@ -97,32 +127,34 @@ public sealed class NetworkPass
         Samples = samples;
         Sampled = sample;
         int E = examples, M = samples, R = Rows, n0 = shape.Inputs, n1 = shape.Sizes[1];
+        long t = StartClock();
 
         // a_1 = W_1 x + b_1 once per example; s_1 = sigmoid(a_1)
         var s1Chunk = s1.AsSpan(0, E * n1);
         MatMul.Forward(x.AsSpan(0, E * n0), theta.W(0), s1Chunk, E, n0, n1);
         BiasAdd.AddToRows(s1Chunk, E, theta.Bias(0));
         Sigmoid.Compute(s1Chunk, s1Chunk);
-        for (int e = 0; e < E; e++)
+        t = Mark(PassPhase.FirstLayerForward, t);
+        if (sample)
         {
-            var s1Row = s1Chunk.Slice(e * n1, n1);
-            for (int m = 0; m < M; m++)
-            {
-                int r = e * M + m;
-                s1Row.CopyTo(s[0].AsSpan(r * n1, n1));
-                if (sample) BernoulliSample.Sample(s1Row, ref streams[e], h[0].AsSpan(r * n1, n1));
-            }
+            for (int e = 0; e < E; e++)
+                for (int m = 0; m < M; m++)
+                    BernoulliSample.Sample(s1Chunk.Slice(e * n1, n1), ref streams[e], h[0].AsSpan((e * M + m) * n1, n1));
+            ListIfSparse(0);
         }
+        t = Mark(PassPhase.FirstLayerSample, t);
 
         for (int k = 1; k < shape.HiddenLayerCount; k++)
         {
             int nIn = shape.Sizes[k], nOut = shape.Sizes[k + 1];
             var sk = s[k].AsSpan(0, R * nOut);
-            MatMul.Forward(States(k - 1), theta.W(k), sk, R, nIn, nOut);
+            LayerForward(theta, k, sk);
             BiasAdd.AddToRows(sk, R, theta.Bias(k));
+            t = Mark(PassPhase.HiddenForward, t);
             if (!sample)
             {
                 Sigmoid.Compute(sk, sk);
+                t = Mark(PassPhase.HiddenSample, t);
                 continue;
             }
             for (int r = 0; r < R; r++)
@@ -130,12 +162,15 @@ public sealed class NetworkPass
                 var row = sk.Slice(r * nOut, nOut);
                 SigmoidBernoulli.Sample(row, ref streams[r / M], row, h[k].AsSpan(r * nOut, nOut));
             }
+            ListIfSparse(k);
+            t = Mark(PassPhase.HiddenSample, t);
         }
 
         int L = shape.HiddenLayerCount, nL = shape.Sizes[L], nY = shape.Outputs;
         var oChunk = o.AsSpan(0, R * nY);
-        MatMul.Forward(States(L - 1), theta.W(L), oChunk, R, nL, nY);
+        LayerForward(theta, L, oChunk);
         BiasAdd.AddToRows(oChunk, R, theta.Bias(L));
+        t = Mark(PassPhase.OutputForward, t);
         for (int r = 0; r < R; r++)
         {
             var oRow = oChunk.Slice(r * nY, nY);
@@ -161,6 +196,7 @@ public sealed class NetworkPass
             criterion[e] = LogSumExp.Compute(logWe) - logM;
             Softmax.Compute(logWe, wBar.AsSpan(e * M, M));
         }
+        Mark(PassPhase.OutputHead, t);
     }
 
     /// Adds this chunk's gradient (summed, not averaged, over its examples) to `gradient`, and
@@ -169,6 +205,7 @@ public sealed class NetworkPass
                          ReadOnlySpan<int> labels, ReadOnlySpan<float> targets, float[][] statistics)
     {
         int E = Examples, M = Samples, R = Rows, L = shape.HiddenLayerCount, nY = shape.Outputs;
+        long t = StartClock();
 
         // Raiko et al. 2014, eq. (15)-(17): G(o) = wbar d log P(y|h) / do
         var dOutChunk = dOut.AsSpan(0, R * nY);
@@ -188,44 +225,161 @@ public sealed class NetworkPass
                 BernoulliLogLikelihood.Gradient(o.AsSpan(r * nY, nY), targets.Slice(e * nY, nY), wBar[r], dRow);
             }
         }
-        MatMul.WeightGradient(dOutChunk, States(L - 1), gradient.W(L), R, nY, shape.Sizes[L]);
+        LayerWeightGradient(dOutChunk, L, gradient);
         ColumnSum.Add(dOutChunk, R, nY, gradient.Bias(L));
+        t = Mark(PassPhase.OutputGradient, t);
 
         ReadOnlySpan<float> upper = dOutChunk;
         for (int k = L - 1; k >= 0; k--)
         {
             int width = shape.Sizes[k + 1], widthAbove = shape.Sizes[k + 2];
+            if (k == 0 && M > 1 && SharesFirstLayerSignal(estimator))
+            {
+                FirstLayerFromSampleSum(theta, estimator, gradient, upper, widthAbove, statistics[0], t);
+                return;
+            }
             var gk = g.AsSpan(0, R * width);
             if (estimator.BackPropagates)
                 MatMul.InputGradient(upper, theta.W(k + 1), gk, R, widthAbove, width);
+            t = Mark(PassPhase.InputGradient, t);
             var dk = d[k].AsSpan(0, R * width);
             var layer = new HiddenLayerBatch
             {
                 Layer = k, Width = width, Examples = E, Samples = M,
-                H = States(k), S = s[k].AsSpan(0, R * width), G = gk,
+                H = States(k), S = SampledProbabilities(k), G = gk,
                 WeightBar = wBar.AsSpan(0, R), Criterion = criterion.AsSpan(0, E),
             };
             estimator.HiddenSignal(layer, dk, statistics[k]);
+            t = Mark(PassPhase.HiddenSignal, t);
 
             if (k > 0)
             {
-                MatMul.WeightGradient(dk, States(k - 1), gradient.W(k), R, width, shape.Sizes[k]);
+                LayerWeightGradient(dk, k, gradient);
                 ColumnSum.Add(dk, R, width, gradient.Bias(k));
+                t = Mark(PassPhase.HiddenWeightGradient, t);
             }
             else
             {
                 var dSum = M == 1 ? dk : SumOverSamples(dk, E, M, width);
                 MatMul.WeightGradient(dSum, x.AsSpan(0, E * shape.Inputs), gradient.W(0), E, width, shape.Inputs);
                 ColumnSum.Add(dSum, E, width, gradient.Bias(0));
+                t = Mark(PassPhase.FirstWeightGradient, t);
             }
             upper = dk;
         }
     }
 
+    /// `a (R, n_{l+1}) = h_{l-1} (R, n_l) W_l^T` for a layer `l >= 1`.
+    void LayerForward(Parameters theta, int l, Span<float> a)
+    {
+        int nIn = shape.Sizes[l], nOut = shape.Sizes[l + 1];
+        var lists = active[l - 1];
+        if (!Sampled || lists.Rows != Rows)
+        {
+            MatMul.Forward(States(l - 1), theta.W(l), a, Rows, nIn, nOut);
+            return;
+        }
+        var wTl = wT.AsSpan(0, nIn * nOut);
+        Transpose(theta.W(l), nOut, nIn, wTl);
+        SelectedRowSum.Sum(lists.RowIndex, lists.RowStart, lists.RowEnd, wTl, nOut, a, nOut, nOut, accumulate: false);
+    }
+
+    /// `G(W_l) (n_{l+1}, n_l) += d (R, n_{l+1})^T h_{l-1} (R, n_l)` for a layer `l >= 1`.
+    void LayerWeightGradient(ReadOnlySpan<float> dl, int l, Parameters gradient)
+    {
+        int nIn = shape.Sizes[l], nOut = shape.Sizes[l + 1];
+        var lists = active[l - 1];
+        if (!Sampled || lists.Rows != Rows || lists.Count > SparseGradientDensity * Rows * nIn)
+        {
+            MatMul.WeightGradient(dl, States(l - 1), gradient.W(l), Rows, nOut, nIn);
+            return;
+        }
+        lists.ListColumns();
+        var gTl = gT.AsSpan(0, nIn * nOut);
+        SelectedRowSum.Sum(lists.ColumnIndex, lists.ColumnStart, lists.ColumnEnd, dl, nOut, gTl, nOut, nOut, accumulate: false);
+        AddTransposed(gTl, nIn, nOut, gradient.W(l));
+    }
+
+    /// `destination (cols, rows)` = `source (rows, cols)` transposed.
+    static void Transpose(ReadOnlySpan<float> source, int rows, int cols, Span<float> destination)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            var row = source.Slice(i * cols, cols);
+            for (int j = 0; j < cols; j++) destination[j * rows + i] = row[j];
+        }
+    }
+
+    /// `destination (cols, rows) += source (rows, cols)` transposed.
+    static void AddTransposed(ReadOnlySpan<float> source, int rows, int cols, Span<float> destination)
+    {
+        for (int j = 0; j < cols; j++)
+        {
+            var row = destination.Slice(j * rows, rows);
+            for (int i = 0; i < rows; i++) row[i] += source[i * cols + j];
+        }
+    }
+
+    long StartClock() => Phases is null ? 0 : Phases.Now();
+    long Mark(PassPhase phase, long since) => Phases is null ? 0 : Phases.Mark(phase, since);
+
+    /// G2 and G3 (`d = f(s) g`, `f` elementwise): at the first layer, where an example's samples
+    /// share `s_1`, `sum_m d_1^(m) = f(s_1) sum_m g_1^(m)` and `sum_m g_1^(m) = (sum_m d_2^(m)) W_2`.
+    /// Another estimator may read `h`, `wbar` or `C_M` per sample, so it takes the per-row path.
+    static bool SharesFirstLayerSignal(IGradientEstimator estimator) =>
+        estimator is G3SlopeStraightThrough or G2StraightThrough;
+
+    /// The first layer's back-propagation and weight gradient with one row per example: the
+    /// estimator sees `Samples = 1`, `S = s_1` and `G = sum_m g_1^(m)`, and no per-sample `H`,
+    /// `wbar` or `C_M` (empty, so reading them fails loudly rather than silently).
+    void FirstLayerFromSampleSum(Parameters theta, IGradientEstimator estimator, Parameters gradient,
+                                 ReadOnlySpan<float> d2, int n2, Span<float> statistics, long t)
+    {
+        int E = Examples, n1 = shape.Sizes[1];
+        var d2Sum = SumOverSamples(d2, E, Samples, n2);
+        var g1Sum = g.AsSpan(0, E * n1);
+        MatMul.InputGradient(d2Sum, theta.W(1), g1Sum, E, n2, n1);
+        t = Mark(PassPhase.InputGradient, t);
+        var d1Sum = d[0].AsSpan(0, E * n1);
+        var layer = new HiddenLayerBatch
+        {
+            Layer = 0, Width = n1, Examples = E, Samples = 1,
+            S = s1.AsSpan(0, E * n1), G = g1Sum,
+        };
+        estimator.HiddenSignal(layer, d1Sum, statistics);
+        t = Mark(PassPhase.HiddenSignal, t);
+        MatMul.WeightGradient(d1Sum, x.AsSpan(0, E * shape.Inputs), gradient.W(0), E, n1, shape.Inputs);
+        ColumnSum.Add(d1Sum, E, n1, gradient.Bias(0));
+        Mark(PassPhase.FirstWeightGradient, t);
+    }
+
+    /// `s_l` of every row, (R, n_l); the first layer's rows are copied from `s1` on first use.
+    ReadOnlySpan<float> SampledProbabilities(int k)
+    {
+        int n = shape.Sizes[k + 1];
+        if (k > 0 || !Sampled) return (k == 0 ? s1 : s[k]).AsSpan(0, Rows * n);
+        var rows = s[0].AsSpan(0, Rows * n);
+        for (int e = 0; e < Examples; e++)
+            for (int m = 0; m < Samples; m++)
+                s1.AsSpan(e * n, n).CopyTo(rows.Slice((e * Samples + m) * n, n));
+        return rows;
+    }
+
+    /// Lists where `h_k` is 1 when it is sparse enough for a sum of selected rows to win; a
+    /// vectorized sum of the 0/1 states counts the ones far faster than listing them.
+    void ListIfSparse(int k)
+    {
+        int n = shape.Sizes[k + 1];
+        var hk = h[k].AsSpan(0, Rows * n);
+        float ones = hk.IsEmpty ? 0 : TensorPrimitives.Sum(hk);
+        if (ones <= SparseForwardDensity * hk.Length) active[k].Build(hk, Rows, n);
+        else active[k].Clear();
+    }
+
     /// (E, width) sums over each example's M rows of `rows` (R, width).
     Span<float> SumOverSamples(ReadOnlySpan<float> rows, int E, int M, int width)
     {
-        var sum = d1Sum.AsSpan(0, E * width);
+        var sum = sampleSum.AsSpan(0, E * width);
         for (int e = 0; e < E; e++)
         {
             var target = sum.Slice(e * width, width);
@@ -234,5 +388,33 @@ public sealed class NetworkPass
                 TensorPrimitives.Add(target, rows.Slice((e * M + m) * width, width), target);
         }
         return sum;
+    }
+}
+
+/// The phases of one pass, in the order they run.
+public enum PassPhase
+{
+    FirstLayerForward, FirstLayerSample, HiddenForward, HiddenSample, OutputForward, OutputHead,
+    OutputGradient, InputGradient, HiddenSignal, HiddenWeightGradient, FirstWeightGradient,
+}
+
+/// Clock ticks per `PassPhase`, summed over every pass that was handed this object. The clock is
+/// the stopwatch unless the caller passes another (the bench passes the thread's CPU time, which a
+/// machine shared with other jobs does not inflate).
+public sealed class PassPhases(Func<long>? clock = null, long ticksPerSecond = 0)
+{
+    readonly Func<long> clock = clock ?? Stopwatch.GetTimestamp;
+
+    public long[] Ticks { get; } = new long[Enum.GetValues<PassPhase>().Length];
+    public long TicksPerSecond { get; } = clock is null ? Stopwatch.Frequency : ticksPerSecond;
+
+    public long Now() => clock();
+
+    /// Adds the time since `since` to `phase` and returns now.
+    public long Mark(PassPhase phase, long since)
+    {
+        long now = clock();
+        Ticks[(int)phase] += now - since;
+        return now;
     }
 }
