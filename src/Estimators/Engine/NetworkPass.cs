@@ -73,7 +73,7 @@ public sealed class NetworkPass
         wBar = new float[rows];
         criterion = new float[maxExamples];
         g = new float[rows * shape.Sizes.Skip(1).Take(hidden).Max()];
-        sampleSum = new float[maxExamples * shape.Sizes.Skip(1).Take(hidden).Max()];
+        sampleSum = new float[maxExamples * shape.Sizes.Skip(1).Max()]; // any layer above the input, output included
         streams = new RandomStream[maxExamples];
         targetRows = new float[shape.Head == OutputHead.Bernoulli ? maxExamples * shape.Outputs : 0];
         active = new NonzeroLists[hidden];
