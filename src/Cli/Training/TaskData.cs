@@ -22,12 +22,13 @@ public sealed record TaskData(ExampleSet Train, ExampleSet Test, OutputHead Head
         int D = train.Rows * train.Columns, N = Limit(train.Count, trainLimit);
         int classes = Math.Max(data.ClassCount, 2);
         var mean = new double[D];
+        var pixels = train.Pixels.Span;
         for (int i = 0; i < N; i++)
-            for (int j = 0; j < D; j++) mean[j] += train.Pixels[i * D + j];
+            for (int j = 0; j < D; j++) mean[j] += pixels[i * D + j];
         for (int j = 0; j < D; j++) mean[j] /= 255.0 * N;
         return new TaskData(
-            new ExampleSet(Centered(train.Pixels, N, D, mean), N, D, Labels(data.TrainLabels, N), null, classes),
-            new ExampleSet(Centered(data.TestImages.Pixels, data.TestImages.Count, D, mean), data.TestImages.Count, D,
+            new ExampleSet(Centered(train.Pixels.Span, N, D, mean), N, D, Labels(data.TrainLabels, N), null, classes),
+            new ExampleSet(Centered(data.TestImages.Pixels.Span, data.TestImages.Count, D, mean), data.TestImages.Count, D,
                            Labels(data.TestLabels, data.TestImages.Count), null, classes),
             OutputHead.Softmax);
     }
@@ -49,9 +50,10 @@ public sealed record TaskData(ExampleSet Train, ExampleSet Test, OutputHead Head
         var y = new float[count * half];
         var pixel = new float[D];
         var bits = new float[D];
+        var grey = images.Pixels.Span;
         for (int i = 0; i < count; i++)
         {
-            for (int j = 0; j < D; j++) pixel[j] = images.Pixels[i * D + j] / 255f;
+            for (int j = 0; j < D; j++) pixel[j] = grey[i * D + j] / 255f;
             var stream = RandomStream.Create(seed, (0xB1UL << 56) | (split << 40) | (uint)i);
             BernoulliSample.Sample(pixel, ref stream, bits);
             bits.AsSpan(0, half).CopyTo(x.AsSpan(i * half, half));
@@ -62,7 +64,7 @@ public sealed record TaskData(ExampleSet Train, ExampleSet Test, OutputHead Head
 
     static int Limit(int count, int limit) => limit > 0 ? Math.Min(count, limit) : count;
 
-    static float[] Centered(byte[] pixels, int count, int D, double[] mean)
+    static float[] Centered(ReadOnlySpan<byte> pixels, int count, int D, double[] mean)
     {
         var x = new float[count * D];
         for (int i = 0; i < count; i++)
