@@ -39,7 +39,7 @@ public class Products
     [Benchmark, Flops(2.0 * R * H * Y)] public void Forward_h200_to_10_R2000() => MatMul.Forward(h, w3, o, R, H, Y);
     [Benchmark, Flops(2.0 * R * Y * H)] public void InputGradient_10_to_200_R2000() => MatMul.InputGradient(dOut, w3, g, R, Y, H);
     [Benchmark, Flops(2.0 * R * H * H)] public void InputGradient_200_to_200_R2000() => MatMul.InputGradient(d2, w2, g, R, H, H);
-    [Benchmark, Flops(2.0 * B * H * H)] public void InputGradient_200_to_200_B100() => MatMul.InputGradient(d2Sum, w2, g, B, H, H);
+    [Benchmark, Flops(2.0 * B * H * H)] public void InputGradient_200_to_200_B100() => MatMul.InputGradient(d2Sum, w2, g.AsSpan(0, B * H), B, H, H);
     [Benchmark, Flops(2.0 * R * Y * H)] public void WeightGradient_10x200_R2000() => MatMul.WeightGradient(dOut, h, gW3, R, Y, H);
     [Benchmark, Flops(2.0 * R * H * H)] public void WeightGradient_200x200_R2000() => MatMul.WeightGradient(d2, h, gW2, R, H, H);
     [Benchmark, Flops(2.0 * B * H * D)] public void WeightGradient_200x784_B100() => MatMul.WeightGradient(d1, x, gW1, B, H, D);
