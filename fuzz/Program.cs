@@ -1,4 +1,5 @@
 using SharpFuzz;
+using SimdSfnn.Cli.Lab;
 using SimdSfnn.Cli.Training;
 using SimdSfnn.Nn.Checkpoints;
 using SimdSfnn.Nn.Data;
@@ -6,7 +7,7 @@ using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Fuzz;
 
-/// AFL target: `SimdSfnn.Fuzz idx|safetensors|checkpoint`. Each input is written to a file
+/// AFL target: `SimdSfnn.Fuzz idx|safetensors|checkpoint|lab`. Each input is written to a file
 /// and given to the reader; refusing it with `BadInputException` is the expected outcome,
 /// any other exception is a crash that AFL keeps.
 public static class Program
@@ -20,6 +21,7 @@ public static class Program
             "idx" => p => { Refused(() => IdxFile.ReadImages(p)); IdxFile.ReadLabels(p); },
             "safetensors" => p => Safetensors.Read(p),
             "checkpoint" => p => Checkpoint.Load(p),
+            "lab" => p => LabSpec.Load(p),
             _ => throw new ArgumentException($"unknown target '{target}'"),
         };
         Fuzzer.OutOfProcess.Run(stream =>

@@ -24,7 +24,8 @@ public sealed record LabSpec(
         {
             throw new BadInputException($"lab: cannot read spec '{path}': {e.Message}");
         }
-        return Parse(text);
+        try { return Parse(text); }
+        catch (BadInputException e) { throw new BadInputException($"{path}: {e.Message}"); }
     }
 
     /// Validates the JSON text of a spec.

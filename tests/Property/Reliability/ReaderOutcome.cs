@@ -1,3 +1,4 @@
+using SimdSfnn.Cli.Lab;
 using SimdSfnn.Cli.Training;
 using SimdSfnn.Nn.Data;
 using SimdSfnn.Tensors;
@@ -13,6 +14,7 @@ public static class ReaderOutcome
         Check(path, () => IdxFile.ReadImages(path));
         Check(path, () => IdxFile.ReadLabels(path));
         Check(path, () => Checkpoint.Load(path)); // reads it with Safetensors.Read first
+        Check(path, () => LabSpec.Load(path));
     }
 
     static void Check(string path, Action read)
