@@ -33,7 +33,9 @@ public static class EvalCommand
 
         using var pool = new WorkerPool(threads);
         var evaluation = new Evaluation(shape, pool, samples);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var stochastic = evaluation.Run(checkpoint.Theta, data.Test, samples, sampled: true, seed ?? settings.Seed);
+        double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         var o = Summary.Base(settings, stochastic);
         if (settings.Estimator == EstimatorKind.Deterministic)
         {
@@ -41,6 +43,7 @@ public static class EvalCommand
             Summary.AddStochastic(o, stochastic);
         }
         if (curve) o["curve"] = WriteCurve(new CriterionCurve(shape, pool, samples).Run(checkpoint.Theta, data.Test, seed ?? settings.Seed), settings, outDir);
+        o["evaluationSeconds"] = Math.Round(seconds, 4); // the sampled test pass alone, without loading
         o["checkpoint"] = args.Positional[0];
         Console.WriteLine(o.ToJsonString());
         return 0;
