@@ -15,12 +15,14 @@ public static class BernoulliSample
         int i = 0;
         if (KernelIsa.UseVector512)
         {
+            var local = rng; // a local copy keeps the generator's state in registers, not memory
             for (; i + RandomStream.Lanes <= p.Length; i += RandomStream.Lanes)
             {
-                var u = rng.NextUniformBlock();
+                var u = local.NextUniformBlock();
                 var bit = Vector512.ConditionalSelect(Vector512.LessThan(u, Vector512.LoadUnsafe(in p[i])), Vector512<float>.One, Vector512<float>.Zero);
                 bit.StoreUnsafe(ref h[i]);
             }
+            rng = local;
         }
         for (; i < p.Length; i += RandomStream.Lanes)
         {

@@ -19,13 +19,17 @@ public static class Gaussian
         if (destination.Length < x.Length) SfnnThrow.DestinationTooShort();
         int i = 0;
         if (KernelIsa.UseVector512)
+        {
+            var local = rng; // a local copy keeps the generator's state in registers, not memory
             for (; i + Group <= x.Length; i += Group)
             {
-                var (r, cos, sin) = Polar(rng.NextUniformBlock(), rng.NextUniformBlock());
+                var (r, cos, sin) = Polar(local.NextUniformBlock(), local.NextUniformBlock());
                 var scale = r * std;
                 Vector512.FusedMultiplyAdd(scale, cos, Vector512.LoadUnsafe(in x[i])).StoreUnsafe(ref destination[i]);
                 Vector512.FusedMultiplyAdd(scale, sin, Vector512.LoadUnsafe(in x[i + 16])).StoreUnsafe(ref destination[i + 16]);
             }
+            rng = local;
+        }
         for (; i < x.Length; i += Group)
         {
             var u1 = rng.NextUniformBlock();

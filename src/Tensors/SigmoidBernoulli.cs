@@ -15,13 +15,15 @@ public static class SigmoidBernoulli
         int i = 0;
         if (KernelIsa.UseVector512)
         {
+            var local = rng; // a local copy keeps the generator's state in registers, not memory
             for (; i + RandomStream.Lanes <= a.Length; i += RandomStream.Lanes)
             {
                 var sv = SigmoidOp.Invoke(Vector512.LoadUnsafe(in a[i]));
-                var u = rng.NextUniformBlock();
+                var u = local.NextUniformBlock();
                 sv.StoreUnsafe(ref s[i]);
                 Vector512.ConditionalSelect(Vector512.LessThan(u, sv), Vector512<float>.One, Vector512<float>.Zero).StoreUnsafe(ref h[i]);
             }
+            rng = local;
         }
         for (; i < a.Length; i += RandomStream.Lanes)
         {
