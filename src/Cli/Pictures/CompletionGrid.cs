@@ -16,14 +16,11 @@ public sealed class CompletionGrid(NetworkShape shape, int imageRows, int imageC
     {
         var pass = new NetworkPass(shape, 1, completions);
         var result = new float[examples.Count][];
-        int nY = shape.Outputs;
+        Span<int> labels = stackalloc int[1]; // unused by the Bernoulli head
         for (int i = 0; i < examples.Count; i++)
         {
-            int index = examples[i];
-            test.Input(index).CopyTo(pass.Input(0));
-            test.Target(index).CopyTo(pass.TargetBuffer(1));
-            pass.Stream(0) = RandomStream.Create(seed, StreamId.Evaluation(index));
-            pass.Forward(theta, 1, completions, sample: true, [], pass.TargetBuffer(1));
+            var targets = TestChunk.Load(pass, test, examples[i], 1, seed, labels);
+            pass.Forward(theta, 1, completions, sample: true, [], targets);
             var p = pass.OutputActivations.ToArray();
             Sigmoid.Compute(p, p);
             result[i] = p;

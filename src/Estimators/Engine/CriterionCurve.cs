@@ -55,12 +55,12 @@ public sealed class CriterionCurve : IShardedWork
         Array.Clear(sums);
         int threads = passes.Length;
         int lo = (int)((long)data.Count * shard / threads), hi = (int)((long)data.Count * (shard + 1) / threads);
-        var labels = new int[pass.MaxExamples];
+        Span<int> labels = stackalloc int[pass.MaxExamples];
         for (int start = lo; start < hi; start += pass.MaxExamples)
         {
             int E = Math.Min(pass.MaxExamples, hi - start);
             var targets = TestChunk.Load(pass, data, start, E, seed, labels);
-            pass.Forward(theta, E, MaxSamples, sample: true, labels.AsSpan(0, E), targets);
+            pass.Forward(theta, E, MaxSamples, sample: true, labels[..E], targets);
             for (int e = 0; e < E; e++) AddPrefixCriteria(pass.LogWeights(e), sums);
         }
     }

@@ -70,19 +70,7 @@ public sealed class Evaluation : IShardedWork
         for (int start = lo; start < hi; start += pass.MaxExamples)
         {
             int E = Math.Min(pass.MaxExamples, hi - start);
-            for (int e = 0; e < E; e++)
-            {
-                data.Input(start + e).CopyTo(pass.Input(e));
-                pass.Stream(e) = RandomStream.Create(seed, StreamId.Evaluation(start + e));
-                if (data.Labels is not null) labels[e] = data.Labels[start + e];
-            }
-            ReadOnlySpan<float> targets = default;
-            if (data.Targets is not null)
-            {
-                var buffer = pass.TargetBuffer(E);
-                data.Targets.AsSpan(start * data.Outputs, E * data.Outputs).CopyTo(buffer);
-                targets = buffer;
-            }
+            var targets = TestChunk.Load(pass, data, start, E, seed, labels);
             pass.Forward(theta, E, samples, sampled, labels[..E], targets);
             for (int e = 0; e < E; e++)
             {
