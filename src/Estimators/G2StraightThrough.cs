@@ -7,6 +7,7 @@ public sealed class G2StraightThrough : IGradientEstimator
     public string Name => "G2";
     public bool SamplesHidden => true;
     public bool BackPropagates => true;
+    public bool SignalIsElementwiseInSAndG => true;
     public int StatisticsLength(int width) => 0;
 
     public void HiddenSignal(in HiddenLayerBatch layer, Span<float> d, Span<float> statistics) =>

@@ -20,6 +20,11 @@ public interface IGradientEstimator
     /// computes `g_l` into `HiddenLayerBatch.G` before calling `HiddenSignal`.
     bool BackPropagates { get; }
 
+    /// True when `d_l = f(s_l) g_l` elementwise, reading neither `h`, `wbar` nor `C_M` (G2, G3):
+    /// the engine may then sum `g_1` over an example's samples, which share `s_1`, and
+    /// back-propagate one first-layer row per example instead of M.
+    bool SignalIsElementwiseInSAndG => false;
+
     /// Floats of per-shard statistics the estimator keeps for a hidden layer of `width` units
     /// (G1's moving-average baseline); 0 for the others.
     int StatisticsLength(int width);

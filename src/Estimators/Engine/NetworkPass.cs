@@ -233,7 +233,7 @@ public sealed class NetworkPass
         for (int k = L - 1; k >= 0; k--)
         {
             int width = shape.Sizes[k + 1], widthAbove = shape.Sizes[k + 2];
-            if (k == 0 && M > 1 && SharesFirstLayerSignal(estimator))
+            if (k == 0 && M > 1 && estimator.SignalIsElementwiseInSAndG)
             {
                 FirstLayerFromSampleSum(theta, estimator, gradient, upper, widthAbove, statistics[0], t);
                 return;
@@ -322,12 +322,6 @@ public sealed class NetworkPass
 
     long StartClock() => Phases is null ? 0 : Phases.Now();
     long Mark(PassPhase phase, long since) => Phases is null ? 0 : Phases.Mark(phase, since);
-
-    /// G2 and G3 (`d = f(s) g`, `f` elementwise): at the first layer, where an example's samples
-    /// share `s_1`, `sum_m d_1^(m) = f(s_1) sum_m g_1^(m)` and `sum_m g_1^(m) = (sum_m d_2^(m)) W_2`.
-    /// Another estimator may read `h`, `wbar` or `C_M` per sample, so it takes the per-row path.
-    static bool SharesFirstLayerSignal(IGradientEstimator estimator) =>
-        estimator is G3SlopeStraightThrough or G2StraightThrough;
 
     /// The first layer's back-propagation and weight gradient with one row per example: the
     /// estimator sees `Samples = 1`, `S = s_1` and `G = sum_m g_1^(m)`, and no per-sample `H`,
