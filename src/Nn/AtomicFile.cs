@@ -1,28 +1,45 @@
 namespace SimdSfnn.Nn;
 
 /// Whole-file writes that never leave a half-written file under the final name: the bytes go
-/// to a temporary file in the same folder (so the rename cannot cross file systems), then a
-/// rename replaces the target in one step.
+/// to a temporary file in the same folder (so the rename cannot cross file systems), flushed to
+/// disk, then a rename replaces the target in one step. A reader, or a run killed mid-write,
+/// only ever sees the old file or the complete new one.
 public static class AtomicFile
 {
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    public static void Write(string path, Action<Stream> write)
     {
-        string temporary = $"{path}.tmp-{Environment.ProcessId}";
+        string full = Path.GetFullPath(path);
+        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $"{TemporaryPrefix(full)}{Guid.NewGuid():N}");
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
             {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
+                write(file);
+                file.Flush(flushToDisk: true);
             }
-            File.Move(temporary, path, overwrite: true);
+            File.Move(temporary, full, overwrite: true);
         }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        finally { File.Delete(temporary); }
     }
 
+    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, file => file.Write(bytes));
+
     public static void WriteAllText(string path, string text) => WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text));
+
+    public static void WriteAllLines(string path, IEnumerable<string> lines) => Write(path, file =>
+    {
+        using var writer = new StreamWriter(file, leaveOpen: true);
+        foreach (var line in lines) writer.WriteLine(line);
+    });
+
+    /// Deletes the temporary files that a writer of `path` killed mid-write (kill -9, power
+    /// loss) left behind; readers never look at them, so this only tidies up.
+    public static void RemoveTemporaries(string path)
+    {
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(directory)) return;
+        foreach (var file in Directory.EnumerateFiles(directory, TemporaryPrefix(path) + "*")) File.Delete(file);
+    }
+
+    static string TemporaryPrefix(string path) => $".{Path.GetFileName(path)}.tmp-";
 }

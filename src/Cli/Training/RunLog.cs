@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SimdSfnn.Nn;
 
 namespace SimdSfnn.Cli.Training;
 
@@ -24,9 +25,7 @@ public sealed class RunLog : IDisposable
         if (keepEpochs is { } keep && File.Exists(path))
         {
             var kept = File.ReadLines(path).Where(line => EpochOf(line) is { } e && e <= keep).ToArray();
-            string temporary = path + ".tmp";
-            File.WriteAllLines(temporary, kept);
-            File.Move(temporary, path, overwrite: true);
+            AtomicFile.WriteAllLines(path, kept);
         }
         writer = new StreamWriter(path, append: keepEpochs is not null);
     }

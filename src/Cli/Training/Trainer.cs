@@ -108,7 +108,7 @@ public sealed class Trainer(RunSettings settings, TaskData data, string outDir, 
     Checkpoint Restore(Parameters theta, MomentumSgd optimizer, IGradientEstimator estimator)
     {
         string path = CheckpointPath;
-        Safetensors.RemoveTemporaries(path);
+        AtomicFile.RemoveTemporaries(path);
         var checkpoint = Checkpoint.Load(path);
         if (!checkpoint.Theta.Shape.Sizes.SequenceEqual(theta.Shape.Sizes) || checkpoint.Theta.Shape.Head != theta.Shape.Head)
             throw new BadInputException($"{path}: the checkpoint's network {checkpoint.Theta.Shape} differs from this run's {theta.Shape}");

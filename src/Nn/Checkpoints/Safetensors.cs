@@ -13,44 +13,22 @@ public static class Safetensors
 {
     const long MaxHeader = 100 << 20;
 
-    /// Writes to a temporary file in the same directory, flushes it to disk, then renames it over
-    /// `path`, so a reader (or a crash) only ever sees the old file or the complete new one.
+    /// Written through `AtomicFile`, so a reader (or a crash) only ever sees the old file or the
+    /// complete new one.
     public static void Write(string path, IReadOnlyList<(string Name, int[] Shape, ReadOnlyMemory<float> Data)> tensors,
                              IReadOnlyDictionary<string, string> metadata)
     {
-        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        string temporary = Path.Combine(directory, $"{TemporaryPrefix(path)}{Guid.NewGuid():N}");
-        try
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors needs a little-endian machine");
+        var header = Header(tensors, metadata);
+        AtomicFile.Write(path, file =>
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                var header = Header(tensors, metadata);
-                Span<byte> length = stackalloc byte[8];
-                BinaryPrimitives.WriteInt64LittleEndian(length, header.Length);
-                file.Write(length);
-                file.Write(header);
-                foreach (var (_, _, data) in tensors)
-                {
-                    if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors needs a little-endian machine");
-                    file.Write(MemoryMarshal.AsBytes(data.Span));
-                }
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally { File.Delete(temporary); }
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteInt64LittleEndian(length, header.Length);
+            file.Write(length);
+            file.Write(header);
+            foreach (var (_, _, data) in tensors) file.Write(MemoryMarshal.AsBytes(data.Span));
+        });
     }
-
-    /// Deletes temporary files that a writer of `path` killed mid-write (kill -9, power loss)
-    /// left behind; readers never look at them, so this only tidies up.
-    public static void RemoveTemporaries(string path)
-    {
-        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(directory)) return;
-        foreach (var file in Directory.EnumerateFiles(directory, TemporaryPrefix(path) + "*")) File.Delete(file);
-    }
-
-    static string TemporaryPrefix(string path) => $".{Path.GetFileName(path)}.tmp-";
 
     static byte[] Header(IReadOnlyList<(string Name, int[] Shape, ReadOnlyMemory<float> Data)> tensors, IReadOnlyDictionary<string, string> metadata)
     {

@@ -17,11 +17,11 @@ public static class Png
 
     /// `pixels[y * width + x]` is the grey level of pixel (x, y); 0 is black, 255 white.
     public static void WriteGray(string path, int width, int height, ReadOnlySpan<byte> pixels) =>
-        WriteAtomically(path, EncodeGray(width, height, pixels));
+        AtomicFile.WriteAllBytes(path, EncodeGray(width, height, pixels));
 
     /// `rgb[3 * (y * width + x) + c]` is channel c (R, G, B) of pixel (x, y).
     public static void WriteRgb(string path, int width, int height, ReadOnlySpan<byte> rgb) =>
-        WriteAtomically(path, EncodeRgb(width, height, rgb));
+        AtomicFile.WriteAllBytes(path, EncodeRgb(width, height, rgb));
 
     public static byte[] EncodeGray(int width, int height, ReadOnlySpan<byte> pixels) => Encode(width, height, pixels, colorType: 0, channels: 1);
 
@@ -72,19 +72,5 @@ public static class Png
         file.Write(data);
         BinaryPrimitives.WriteUInt32BigEndian(word, Crc32.Finish(Crc32.Append(Crc32.Append(Crc32.Start, type), data)));
         file.Write(word);
-    }
-
-    /// The temporary file sits in the target's folder so the rename stays on one file system
-    /// and is atomic: a viewer refreshing the image never sees half a file.
-    static void WriteAtomically(string path, byte[] bytes)
-    {
-        string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
-        try
-        {
-            File.WriteAllBytes(temporary, bytes);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally { File.Delete(temporary); }
     }
 }
