@@ -27,6 +27,10 @@ public sealed class ElementwiseProperties
                         $"index {i} of {actual.Length}: {actual[i]} vs reference {expected[i]}");
     }
 
+    /// A reduction over `n` elements: relative 1e-5, absolute 1e-5 near zero.
+    static void CloseSum(float actual, float reference, int n) =>
+        Assert.True(Math.Abs(actual - reference) <= 1e-5 * Math.Max(1, Math.Abs(reference)), $"n={n}: {actual} vs {reference}");
+
     /// Lengths 0..257 and then random (length, offset) pairs from FsCheck.
     static void ForLengths(Action<int, int> check)
     {
@@ -76,7 +80,7 @@ public sealed class ElementwiseProperties
             var x = Values(n, n, 50);
             float lse = LogSumExp.Compute(x), reference = LogSumExp.Reference(x);
             if (n == 0) Assert.Equal(float.NegativeInfinity, lse);
-            else Assert.True(Math.Abs(lse - reference) <= 1e-5 * Math.Max(1, Math.Abs(reference)), $"n={n}: {lse} vs {reference}");
+            else CloseSum(lse, reference, n);
             var fast = new float[n]; var expected = new float[n];
             Softmax.Compute(x, fast); Softmax.Reference(x, expected);
             Close(fast, expected, 1e-4, 1e-7);
@@ -96,7 +100,7 @@ public sealed class ElementwiseProperties
             var o = Values(n, n, 40);
             var y = Values(n, n + 7, 1).Select(v => v > 0 ? 1f : 0f).ToArray();
             float fast = BernoulliLogLikelihood.Compute(o, y), reference = BernoulliLogLikelihood.ComputeReference(o, y);
-            Assert.True(Math.Abs(fast - reference) <= 1e-5 * Math.Max(1, Math.Abs(reference)), $"n={n}: {fast} vs {reference}");
+            CloseSum(fast, reference, n);
             var g = new float[n]; var gr = new float[n];
             BernoulliLogLikelihood.Gradient(o, y, 0.7f, g);
             BernoulliLogLikelihood.GradientReference(o, y, 0.7f, gr);
