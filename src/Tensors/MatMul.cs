@@ -113,6 +113,7 @@ public static unsafe class MatMul
         int leftLength = packLeft ? tiles * MR * slice : 0;
         var left = leftPackBuffer;
         if (packLeft && (left is null || left.Length < leftLength)) leftPackBuffer = left = GC.AllocateUninitializedArray<float>(leftLength, pinned: true);
+        float* edgeTile = stackalloc float[MR * NR];
         fixed (float* packed = pack, leftPacked = left)
         {
             for (int k0 = 0; k0 < k; k0 += slice)
@@ -129,7 +130,7 @@ public static unsafe class MatMul
                     {
                         float* tile = packLeft ? leftPacked + i0 * kc : a + i0 * aRow + k0 * aK;
                         Kernel6x32(tile, packLeft ? 1 : aRow, packLeft ? MR : aK, panel, kc,
-                                   c + i0 * ldc + j0, ldc, Math.Min(MR, m - i0), cols, add);
+                                   c + i0 * ldc + j0, ldc, Math.Min(MR, m - i0), cols, add, edgeTile);
                     }
                 }
             }
@@ -207,7 +208,7 @@ public static unsafe class MatMul
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Kernel6x32(float* a, nint aRow, nint aK, float* panel, int kc,
-                           float* c, nint ldc, int rows, int cols, bool accumulate)
+                           float* c, nint ldc, int rows, int cols, bool accumulate, float* tile)
     {
         // Missing rows of an edge tile re-read row 0; their results are never stored.
         nint o1 = rows > 1 ? aRow : 0, o2 = rows > 2 ? 2 * aRow : 0, o3 = rows > 3 ? 3 * aRow : 0;
@@ -243,8 +244,8 @@ public static unsafe class MatMul
             if (rows > 5) StoreRow(c + 5 * ldc, c50, c51, accumulate);
             return;
         }
-        // Ragged right edge: spill the tile and copy the valid columns.
-        float* tile = stackalloc float[MR * NR];
+        // Ragged right edge: spill the tile (caller's scratch: a stackalloc here made the JIT
+        // store every accumulator to the stack on every k) and copy the valid columns.
         c00.Store(tile); c01.Store(tile + 16); c10.Store(tile + 32); c11.Store(tile + 48);
         c20.Store(tile + 64); c21.Store(tile + 80); c30.Store(tile + 96); c31.Store(tile + 112);
         c40.Store(tile + 128); c41.Store(tile + 144); c50.Store(tile + 160); c51.Store(tile + 176);
