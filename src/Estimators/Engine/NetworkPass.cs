@@ -20,6 +20,14 @@ namespace SimdSfnn.Estimators.Engine;
 /// `G(W) = d^T h` adds, for each input unit, the rows of `d` where that unit is 1. Each costs one
 /// load and add per 1 in `h` against the dense product's FMA per entry, so the sums run only where
 /// `h` is sparse enough to win (thresholds measured with `sfnn bench --phases`).
+///
+/// The M samples of `h_1` share one probability `s_1`, so they mostly agree with the rounded
+/// `r = [s_1 > 1/2]`: unit j differs with probability min(s_j, 1 - s_j), which averaged 0.19 over
+/// the first epochs of MNIST training (input noise keeps units from saturating). So the second
+/// layer is computed from `h_1 = r + (h_1 - r)`: a dense product over the E reference rows and a
+/// signed sum of selected rows over the differences,
+///   `a_2 = r W_2^T + (h_1 - r) W_2^T`,  `G(W_2) = (sum_m d_2^(m))^T r + d_2^T (h_1 - r)`,
+/// each where the differences are few enough to beat the dense product.
 public sealed class NetworkPass
 {
     /// Largest fraction of ones in `h` for which `a = h W^T` runs as a sum of selected rows: at
@@ -28,6 +36,13 @@ public sealed class NetworkPass
     /// The same for `G(W) = d^T h`, whose sums read rows of `d` from L2 rather than `W^T` from L1
     /// and ran 1.7 times slower than the dense product at one half.
     const double SparseGradientDensity = 0.2;
+    /// Largest fraction of `h_1` entries that differ from their example's rounded `s_1` for which
+    /// `a_2` runs from the differences: gathering rows of an L1-resident W_2^T took 0.30, 0.40 and
+    /// 0.53 ms for 1000 rows at 0.1, 0.3 and 0.5 against 0.53 for the dense product (best of 25).
+    const double DifferenceForwardDensity = 0.4;
+    /// The same for `G(W_2)`, whose scatter of d_2's rows into G^T is bound by stores: 0.39 ms at
+    /// 0.1 and 0.72 at 0.2 against 0.69 for the dense product.
+    const double DifferenceGradientDensity = 0.12;
 
     readonly NetworkShape shape;
     readonly float[] x;         // (E, n0) inputs, filled by the caller
@@ -48,6 +63,12 @@ public sealed class NetworkPass
     readonly NonzeroLists[] active;  // per hidden layer: where h_l is 1, by row and by column
     readonly float[] wT;             // (n_l, n_{l+1}) W_l^T of the layer being computed (l >= 1)
     readonly float[] gT;             // (n_l, n_{l+1}) G(W_l)^T of the layer being computed (l >= 1)
+    readonly float[] reference;      // (E, n1) r = [s_1 > 1/2], the state h_1's samples mostly share
+    readonly float[] referenceRows;  // (E, n2) r W_2^T
+    readonly DifferenceLists differences; // where h_1 differs from r, by sign
+    readonly float[] paddedRows;     // (n1, ld) W_2^T or G(W_2)^T, rows padded to ld = 16k >= n2
+    bool forwardFromDifferences;     // whether this chunk's a_2 runs from `differences`
+    bool gradientFromDifferences;    // whether this chunk's G(W_2) does
 
     public NetworkPass(NetworkShape shape, int maxExamples, int maxSamples)
     {
@@ -82,7 +103,17 @@ public sealed class NetworkPass
         for (int l = 1; l < shape.LayerCount; l++) upperWeights = Math.Max(upperWeights, shape.WeightCount(l));
         wT = new float[upperWeights];
         gT = new float[upperWeights];
+        int n1 = shape.Sizes[1], n2 = shape.Sizes[2];
+        bool twoLayers = hidden >= 2 && maxSamples > 1;
+        reference = new float[twoLayers ? maxExamples * n1 : 0];
+        referenceRows = new float[twoLayers ? maxExamples * n2 : 0];
+        differences = new DifferenceLists(twoLayers ? rows : 0, twoLayers ? n1 : 0);
+        paddedRows = new float[twoLayers ? n1 * PaddedWidth(n2) : 0];
     }
+
+    /// How products with sampled states are computed; `Auto` picks by measured density, the others
+    /// force one way wherever it applies (tests hold the sparse paths to the dense one).
+    public ProductStrategy Products { get; set; } = ProductStrategy.Auto;
 
     /// When set, `Forward` and `Backward` add the wall-clock ticks of each phase to it (a profile
     /// for `sfnn bench --phases`); null in training, where it costs one branch per phase.
@@ -135,12 +166,13 @@ public sealed class NetworkPass
         BiasAdd.AddToRows(s1Chunk, E, theta.Bias(0));
         Sigmoid.Compute(s1Chunk, s1Chunk);
         t = Mark(PassPhase.FirstLayerForward, t);
+        forwardFromDifferences = gradientFromDifferences = false;
         if (sample)
         {
             for (int e = 0; e < E; e++)
                 for (int m = 0; m < M; m++)
                     BernoulliSample.Sample(s1Chunk.Slice(e * n1, n1), ref streams[e], h[0].AsSpan((e * M + m) * n1, n1));
-            ListIfSparse(0);
+            if (!ListDifferencesIfFew()) ListIfSparse(0);
         }
         t = Mark(PassPhase.FirstLayerSample, t);
 
@@ -273,6 +305,11 @@ public sealed class NetworkPass
     void LayerForward(Parameters theta, int l, Span<float> a)
     {
         int nIn = shape.Sizes[l], nOut = shape.Sizes[l + 1];
+        if (l == 1 && forwardFromDifferences)
+        {
+            SecondLayerForwardFromDifferences(theta, a);
+            return;
+        }
         var lists = active[l - 1];
         if (!Sampled || lists.Rows != Rows)
         {
@@ -280,7 +317,7 @@ public sealed class NetworkPass
             return;
         }
         var wTl = wT.AsSpan(0, nIn * nOut);
-        Transpose(theta.W(l), nOut, nIn, wTl);
+        Transpose(theta.W(l), nOut, nIn, wTl, nOut);
         SelectedRowSum.Sum(lists.RowIndex, lists.RowStart, lists.RowEnd, wTl, nOut, a, nOut, nOut, accumulate: false);
     }
 
@@ -288,8 +325,15 @@ public sealed class NetworkPass
     void LayerWeightGradient(ReadOnlySpan<float> dl, int l, Parameters gradient)
     {
         int nIn = shape.Sizes[l], nOut = shape.Sizes[l + 1];
+        if (l == 1 && gradientFromDifferences)
+        {
+            SecondLayerWeightGradientFromDifferences(dl, gradient);
+            return;
+        }
         var lists = active[l - 1];
-        if (!Sampled || lists.Rows != Rows || lists.Count > SparseGradientDensity * Rows * nIn)
+        bool dense = Products == ProductStrategy.Dense
+            || (Products == ProductStrategy.Auto && lists.Count > SparseGradientDensity * Rows * nIn);
+        if (!Sampled || lists.Rows != Rows || dense)
         {
             MatMul.WeightGradient(dl, States(l - 1), gradient.W(l), Rows, nOut, nIn);
             return;
@@ -297,27 +341,69 @@ public sealed class NetworkPass
         lists.ListColumns();
         var gTl = gT.AsSpan(0, nIn * nOut);
         SelectedRowSum.Sum(lists.ColumnIndex, lists.ColumnStart, lists.ColumnEnd, dl, nOut, gTl, nOut, nOut, accumulate: false);
-        AddTransposed(gTl, nIn, nOut, gradient.W(l));
+        AddTransposed(gTl, nIn, nOut, nOut, gradient.W(l));
     }
 
-    /// `destination (cols, rows)` = `source (rows, cols)` transposed.
-    static void Transpose(ReadOnlySpan<float> source, int rows, int cols, Span<float> destination)
+    /// `a_2 = r W_2^T + (h_1 - r) W_2^T`: E dense rows, copied to each example's M rows, plus and
+    /// minus the rows of `W_2^T` that the differences select.
+    void SecondLayerForwardFromDifferences(Parameters theta, Span<float> a)
     {
-        for (int i = 0; i < rows; i++)
-        {
-            var row = source.Slice(i * cols, cols);
-            for (int j = 0; j < cols; j++) destination[j * rows + i] = row[j];
-        }
+        int E = Examples, M = Samples, n1 = shape.Sizes[1], n2 = shape.Sizes[2];
+        var baseRows = referenceRows.AsSpan(0, E * n2);
+        MatMul.Forward(reference.AsSpan(0, E * n1), theta.W(1), baseRows, E, n1, n2);
+        for (int r = 0; r < Rows; r++) baseRows.Slice(r / M * n2, n2).CopyTo(a.Slice(r * n2, n2));
+        int ld = PaddedWidth(n2);
+        var wT2 = paddedRows.AsSpan(0, n1 * ld);
+        Transpose(theta.W(1), n2, n1, wT2, ld);
+        var lists = differences;
+        SignedRowSum.Sum(lists.PlusIndex, lists.RowStart, lists.RowPlusEnd, lists.MinusIndex, lists.RowStart, lists.RowMinusEnd,
+                         wT2, ld, a, n2, n2, accumulate: true);
     }
 
-    /// `destination (cols, rows) += source (rows, cols)` transposed.
-    static void AddTransposed(ReadOnlySpan<float> source, int rows, int cols, Span<float> destination)
+    /// `G(W_2) += (sum_m d_2^(m))^T r + d_2^T (h_1 - r)`: a dense product over the E reference
+    /// rows, and each row of `d_2` added to (or taken from) the rows of `G(W_2)^T` its differences select.
+    void SecondLayerWeightGradientFromDifferences(ReadOnlySpan<float> d2, Parameters gradient)
     {
-        for (int j = 0; j < cols; j++)
-        {
-            var row = destination.Slice(j * rows, rows);
-            for (int i = 0; i < rows; i++) row[i] += source[i * cols + j];
-        }
+        int E = Examples, M = Samples, n1 = shape.Sizes[1], n2 = shape.Sizes[2];
+        var d2Sum = SumOverSamples(d2, E, M, n2);
+        MatMul.WeightGradient(d2Sum, reference.AsSpan(0, E * n1), gradient.W(1), E, n2, n1);
+        int ld = PaddedWidth(n2);
+        var gTl = paddedRows.AsSpan(0, n1 * ld);
+        gTl.Clear();
+        var lists = differences;
+        SignedRowSum.Scatter(lists.PlusIndex, lists.RowStart, lists.RowPlusEnd, lists.MinusIndex, lists.RowStart, lists.RowMinusEnd,
+                             d2, n2, gTl, ld, n2);
+        AddTransposed(gTl, n1, n2, ld, gradient.W(1));
+    }
+
+    /// `destination (cols, rows)` = `source (rows, cols)` transposed, destination rows `ld` apart;
+    /// 16 source rows at a time, so each destination write is a contiguous run.
+    static unsafe void Transpose(ReadOnlySpan<float> source, int rows, int cols, Span<float> destination, int ld)
+    {
+        if (source.Length < rows * cols || destination.Length < (cols - 1) * ld + rows) SfnnThrow.DestinationTooShort();
+        fixed (float* src = source, dst = destination)
+            for (int i0 = 0; i0 < rows; i0 += 16)
+            {
+                int i1 = Math.Min(i0 + 16, rows);
+                for (int j = 0; j < cols; j++)
+                    for (int i = i0; i < i1; i++) dst[j * ld + i] = src[i * cols + j];
+            }
+    }
+
+    static int PaddedWidth(int n) => (n + 15) & ~15;
+
+    /// `destination (cols, rows) += source (rows, cols)` transposed (source rows `ld` apart),
+    /// 16 source rows at a time.
+    static unsafe void AddTransposed(ReadOnlySpan<float> source, int rows, int cols, int ld, Span<float> destination)
+    {
+        if (source.Length < (rows - 1) * ld + cols || destination.Length < rows * cols) SfnnThrow.DestinationTooShort();
+        fixed (float* src = source, dst = destination)
+            for (int i0 = 0; i0 < rows; i0 += 16)
+            {
+                int i1 = Math.Min(i0 + 16, rows);
+                for (int j = 0; j < cols; j++)
+                    for (int i = i0; i < i1; i++) dst[j * rows + i] += src[i * ld + j];
+            }
     }
 
     long StartClock() => Phases is null ? 0 : Phases.Now();
@@ -366,8 +452,27 @@ public sealed class NetworkPass
         int n = shape.Sizes[k + 1];
         var hk = h[k].AsSpan(0, Rows * n);
         float ones = hk.IsEmpty ? 0 : TensorPrimitives.Sum(hk);
-        if (ones <= SparseForwardDensity * hk.Length) active[k].Build(hk, Rows, n);
+        bool sparse = Products == ProductStrategy.Sparse
+            || (Products == ProductStrategy.Auto && ones <= SparseForwardDensity * hk.Length);
+        if (sparse) active[k].Build(hk, Rows, n);
         else active[k].Clear();
+    }
+
+    /// With M > 1 samples and a second hidden layer, lists where `h_1` differs from the rounded
+    /// `s_1` and returns whether any of the second layer's products will run from those differences.
+    bool ListDifferencesIfFew()
+    {
+        if (reference.Length == 0 || Samples == 1 || Products == ProductStrategy.Dense) return false;
+        int E = Examples, n1 = shape.Sizes[1];
+        var r = reference.AsSpan(0, E * n1);
+        TensorPrimitives.Round(s1.AsSpan(0, E * n1), r); // s in [0, 1]: 1 above one half, else 0
+        differences.Build(h[0].AsSpan(0, Rows * n1), r, Rows, n1, Samples);
+        bool forced = Products == ProductStrategy.Sparse;
+        double density = differences.Count / ((double)Rows * n1);
+        forwardFromDifferences = forced || density <= DifferenceForwardDensity;
+        gradientFromDifferences = forced || density <= DifferenceGradientDensity;
+        active[0].Clear();
+        return forwardFromDifferences || gradientFromDifferences;
     }
 
     /// (E, width) sums over each example's M rows of `rows` (R, width).
@@ -383,6 +488,17 @@ public sealed class NetworkPass
         }
         return sum;
     }
+}
+
+/// How `NetworkPass` computes products with sampled 0/1 states.
+public enum ProductStrategy
+{
+    /// Sums of selected rows where the states are sparse enough to win, dense products elsewhere.
+    Auto,
+    /// Dense products everywhere.
+    Dense,
+    /// Sums of selected rows wherever they apply.
+    Sparse,
 }
 
 /// The phases of one pass, in the order they run.

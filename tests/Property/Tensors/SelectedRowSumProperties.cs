@@ -16,40 +16,23 @@ public sealed class SelectedRowSumProperties
 
     public static TheoryData<Isa> Isas => IsaVariants.Supported();
 
-    static Gen<(int lists, int sourceRows, int width, int pad, int seed)> Shapes =>
-        from lists in Gen.Choose(0, 30)
-        from sourceRows in Gen.Choose(1, 60)
-        from width in Gen.Choose(0, 150)
-        from pad in Gen.Choose(0, 5)
-        from seed in Gen.Choose(0, int.MaxValue)
-        select (lists, sourceRows, width, pad, seed);
-
     [Theory, MemberData(nameof(Isas))]
     public void Sum_matches_reference(Isa isa)
     {
         using var _ = IsaVariants.Use(isa);
-        Prop.ForAll(Shapes.ToArbitrary(), s =>
+        Prop.ForAll(RowListCases.Shapes.ToArbitrary(), s =>
         {
             var rnd = new Random(s.seed);
             int ld = s.width + s.pad;
-            var source = Random(rnd, s.sourceRows * ld);
-            var start = new int[s.lists];
-            var end = new int[s.lists];
-            var index = new List<int>();
-            for (int i = 0; i < s.lists; i++)
-            {
-                start[i] = index.Count;
-                int count = rnd.Next(0, 2 * s.sourceRows);
-                for (int t = 0; t < count; t++) index.Add(rnd.Next(s.sourceRows));
-                end[i] = index.Count;
-            }
+            var source = RowListCases.Random(rnd, s.sourceRows * ld);
+            var (index, start, end) = RowListCases.RandomLists(rnd, s.lists, s.sourceRows);
             bool ok = true;
             foreach (bool accumulate in new[] { false, true })
             {
-                var fast = Random(rnd, s.lists * ld);
+                var fast = RowListCases.Random(rnd, s.lists * ld);
                 var reference = (float[])fast.Clone();
-                SelectedRowSum.Sum(index.ToArray(), start, end, source, ld, fast, ld, s.width, accumulate);
-                SelectedRowSum.SumReference(index.ToArray(), start, end, source, ld, reference, ld, s.width, accumulate);
+                SelectedRowSum.Sum(index, start, end, source, ld, fast, ld, s.width, accumulate);
+                SelectedRowSum.SumReference(index, start, end, source, ld, reference, ld, s.width, accumulate);
                 for (int i = 0; i < fast.Length; i++)
                     ok &= Math.Abs(fast[i] - reference[i]) <= Tolerance * (2 * s.sourceRows + 1);
                 // the padding past each row's width is left as it was
@@ -69,7 +52,7 @@ public sealed class SelectedRowSumProperties
     public void NonzeroLists_match_reference_and_transpose(Isa isa)
     {
         using var _ = IsaVariants.Use(isa);
-        Prop.ForAll(Shapes.ToArbitrary(), s =>
+        Prop.ForAll(RowListCases.Shapes.ToArbitrary(), s =>
         {
             var rnd = new Random(s.seed);
             int R = s.lists, n = s.width;
@@ -101,14 +84,14 @@ public sealed class SelectedRowSumProperties
     public void Sum_over_lists_is_the_product_with_the_0_1_matrix(Isa isa)
     {
         using var _ = IsaVariants.Use(isa);
-        Prop.ForAll(Shapes.ToArbitrary(), s =>
+        Prop.ForAll(RowListCases.Shapes.ToArbitrary(), s =>
         {
             // a = h W^T by rows of W^T, and G^T = h^T d by columns of h, against MatMul's references
             var rnd = new Random(s.seed);
             int R = s.lists, D = s.sourceRows, H = s.width;
             var h = new float[R * D];
             for (int i = 0; i < h.Length; i++) h[i] = rnd.Next(2);
-            var w = Random(rnd, H * D);
+            var w = RowListCases.Random(rnd, H * D);
             var wT = new float[D * H];
             for (int i = 0; i < H; i++) for (int j = 0; j < D; j++) wT[j * H + i] = w[i * D + j];
             var lists = new NonzeroLists(R, D);
@@ -117,7 +100,7 @@ public sealed class SelectedRowSumProperties
             SelectedRowSum.Sum(lists.RowIndex, lists.RowStart, lists.RowEnd, wT, H, a, H, H, accumulate: false);
             MatMul.ForwardReference(h, w, aExpected, R, D, H);
 
-            var d = Random(rnd, R * H);
+            var d = RowListCases.Random(rnd, R * H);
             lists.ListColumns();
             var gT = new float[D * H]; var gExpected = new float[H * D];
             SelectedRowSum.Sum(lists.ColumnIndex, lists.ColumnStart, lists.ColumnEnd, d, H, gT, H, H, accumulate: false);
@@ -130,10 +113,4 @@ public sealed class SelectedRowSumProperties
         }).Check(Seeded.Config(60, 20261126UL));
     }
 
-    static float[] Random(Random rnd, int n)
-    {
-        var a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float)(rnd.NextDouble() * 2 - 1);
-        return a;
-    }
 }

@@ -1,0 +1,274 @@
+// SignedRowSum: products with a matrix of -1, 0 and +1 entries, such as sampled states minus a
+// reference (`DifferenceLists`), as sums of selected rows with no multiplies:
+//   Sum       gather   c[i, :] (+)= sum_{t in plus(i)} source[index[t], :] - sum_{t in minus(i)} ...
+//             forward  a += (h - r) W^T: row i of a adds the rows of W^T that row i of h - r selects
+//   Scatter   c[index[t], :] +-= source[i, :] for every t in plus(i) (+) and minus(i) (-)
+//             weight gradient G(W)^T += (h - r)^T d: row i of d goes to the rows of G^T it selects
+// Variants: Vector512 and a scalar reference (SumReference, ScatterReference) for each.
+// The Vector512 paths sweep 32- then 16-column strips so that the strip of the randomly accessed
+// operand (W^T's for Sum, G^T's for Scatter: 200 rows x 32 columns = 25 KiB) stays in L1. The
+// last 1..15 columns are handled by a full 16-lane strip that ends at the width, with the lanes
+// the previous strip already did masked off in registers: masked loads whose masked-off lanes
+// ran into the next row were 3x slower here than whole-vector loads.
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SimdSfnn.Tensors;
+
+public static unsafe class SignedRowSum
+{
+    /// `c[i * ldc + j] (+)= sum_{t in [plusStart[i], plusEnd[i])} source[plusIndex[t] * ldSource + j]
+    ///                    - sum_{t in [minusStart[i], minusEnd[i])} source[minusIndex[t] * ldSource + j]`
+    /// for lists `i < plusStart.Length` and columns `j < width`; `accumulate` false overwrites `c`.
+    public static void Sum(ReadOnlySpan<int> plusIndex, ReadOnlySpan<int> plusStart, ReadOnlySpan<int> plusEnd,
+                           ReadOnlySpan<int> minusIndex, ReadOnlySpan<int> minusStart, ReadOnlySpan<int> minusEnd,
+                           ReadOnlySpan<float> source, int ldSource, Span<float> c, int ldc, int width, bool accumulate)
+    {
+        int lists = Check(plusIndex, plusStart, plusEnd, minusIndex, minusStart, minusEnd, source, ldSource, c.Length, ldc, width, plusStart.Length);
+        if (lists == 0 || width == 0) return;
+        if (!KernelIsa.UseVector512 || !Avx512F.IsSupported || width < 16)
+        {
+            SumReference(plusIndex, plusStart, plusEnd, minusIndex, minusStart, minusEnd, source, ldSource, c, ldc, width, accumulate);
+            return;
+        }
+        fixed (int* pPlus = plusIndex, pPlusStart = plusStart, pPlusEnd = plusEnd)
+        fixed (int* pMinus = minusIndex, pMinusStart = minusStart, pMinusEnd = minusEnd)
+        fixed (float* pSource = source, pc = c)
+        {
+            var all = new Lists(pPlus, pPlusStart, pPlusEnd, pMinus, pMinusStart, pMinusEnd, lists);
+            int j0 = 0;
+            for (; width - j0 >= 32; j0 += 32) Gather32(all, pSource + j0, ldSource, pc + j0, ldc, accumulate);
+            for (; width - j0 >= 16; j0 += 16) Gather16(all, pSource + j0, ldSource, pc + j0, ldc, accumulate, Vector512<float>.AllBitsSet);
+            if (j0 < width)
+                Gather16(all, pSource + width - 16, ldSource, pc + width - 16, ldc, accumulate, TailLanes(width - j0));
+        }
+    }
+
+    /// `c[plusIndex[t] * ldc + j] += source[i * ldSource + j]` for every t in `[plusStart[i], plusEnd[i])`
+    /// and `c[minusIndex[t] * ldc + j] -= source[i * ldSource + j]` for every t in `[minusStart[i], minusEnd[i])`,
+    /// for rows `i < plusStart.Length` of `source` and columns `j < width`.
+    public static void Scatter(ReadOnlySpan<int> plusIndex, ReadOnlySpan<int> plusStart, ReadOnlySpan<int> plusEnd,
+                               ReadOnlySpan<int> minusIndex, ReadOnlySpan<int> minusStart, ReadOnlySpan<int> minusEnd,
+                               ReadOnlySpan<float> source, int ldSource, Span<float> c, int ldc, int width)
+    {
+        int rows = Check(plusIndex, plusStart, plusEnd, minusIndex, minusStart, minusEnd, c, ldc, source.Length, ldSource, width, int.MaxValue);
+        if (rows == 0 || width == 0) return;
+        if (!KernelIsa.UseVector512 || !Avx512F.IsSupported || width < 16)
+        {
+            ScatterReference(plusIndex, plusStart, plusEnd, minusIndex, minusStart, minusEnd, source, ldSource, c, ldc, width);
+            return;
+        }
+        fixed (int* pPlus = plusIndex, pPlusStart = plusStart, pPlusEnd = plusEnd)
+        fixed (int* pMinus = minusIndex, pMinusStart = minusStart, pMinusEnd = minusEnd)
+        fixed (float* pSource = source, pc = c)
+        {
+            var all = new Lists(pPlus, pPlusStart, pPlusEnd, pMinus, pMinusStart, pMinusEnd, rows);
+            int j0 = 0;
+            for (; width - j0 >= 32; j0 += 32) Scatter32(all, pSource + j0, ldSource, pc + j0, ldc);
+            for (; width - j0 >= 16; j0 += 16) Scatter16(all, pSource + j0, ldSource, pc + j0, ldc, Vector512<float>.AllBitsSet);
+            if (j0 < width)
+                Scatter16(all, pSource + width - 16, ldSource, pc + width - 16, ldc, TailLanes(width - j0));
+        }
+    }
+
+    public static void SumReference(ReadOnlySpan<int> plusIndex, ReadOnlySpan<int> plusStart, ReadOnlySpan<int> plusEnd,
+                                    ReadOnlySpan<int> minusIndex, ReadOnlySpan<int> minusStart, ReadOnlySpan<int> minusEnd,
+                                    ReadOnlySpan<float> source, int ldSource, Span<float> c, int ldc, int width, bool accumulate)
+    {
+        int lists = Check(plusIndex, plusStart, plusEnd, minusIndex, minusStart, minusEnd, source, ldSource, c.Length, ldc, width, plusStart.Length);
+        for (int i = 0; i < lists; i++)
+            for (int j = 0; j < width; j++)
+            {
+                float sum = accumulate ? c[i * ldc + j] : 0;
+                for (int t = plusStart[i]; t < plusEnd[i]; t++) sum += source[plusIndex[t] * ldSource + j];
+                for (int t = minusStart[i]; t < minusEnd[i]; t++) sum -= source[minusIndex[t] * ldSource + j];
+                c[i * ldc + j] = sum;
+            }
+    }
+
+    public static void ScatterReference(ReadOnlySpan<int> plusIndex, ReadOnlySpan<int> plusStart, ReadOnlySpan<int> plusEnd,
+                                        ReadOnlySpan<int> minusIndex, ReadOnlySpan<int> minusStart, ReadOnlySpan<int> minusEnd,
+                                        ReadOnlySpan<float> source, int ldSource, Span<float> c, int ldc, int width)
+    {
+        Check(plusIndex, plusStart, plusEnd, minusIndex, minusStart, minusEnd, c, ldc, source.Length, ldSource, width, int.MaxValue);
+        for (int i = 0; i < plusStart.Length; i++)
+        {
+            for (int t = plusStart[i]; t < plusEnd[i]; t++)
+                for (int j = 0; j < width; j++) c[plusIndex[t] * ldc + j] += source[i * ldSource + j];
+            for (int t = minusStart[i]; t < minusEnd[i]; t++)
+                for (int j = 0; j < width; j++) c[minusIndex[t] * ldc + j] -= source[i * ldSource + j];
+        }
+    }
+
+    /// Validates the lists against the `indexed` operand (rows `ldIndexed` apart, `width` used)
+    /// and the length of the other, whose first min(lists, otherRows) rows are used; returns the
+    /// number of lists.
+    static int Check(ReadOnlySpan<int> plusIndex, ReadOnlySpan<int> plusStart, ReadOnlySpan<int> plusEnd,
+                     ReadOnlySpan<int> minusIndex, ReadOnlySpan<int> minusStart, ReadOnlySpan<int> minusEnd,
+                     ReadOnlySpan<float> indexed, int ldIndexed, int otherLength, int ldOther, int width, int otherRows)
+    {
+        int lists = plusStart.Length;
+        if (minusStart.Length != lists) SfnnThrow.ArgumentLength(nameof(minusStart), minusStart.Length, lists);
+        if (ldIndexed < width || ldOther < width) SfnnThrow.Argument("row strides must be at least the width");
+        int used = Math.Min(lists, otherRows);
+        if (used > 0 && otherLength < (used - 1) * ldOther + width) SfnnThrow.Argument("an operand is too short for the lists");
+        int indexedRows = width == 0 ? int.MaxValue : indexed.Length < width ? 0 : (indexed.Length - width) / ldIndexed + 1;
+        CheckLists(plusIndex, plusStart, plusEnd, lists, indexedRows);
+        CheckLists(minusIndex, minusStart, minusEnd, lists, indexedRows);
+        return lists;
+    }
+
+    static void CheckLists(ReadOnlySpan<int> index, ReadOnlySpan<int> start, ReadOnlySpan<int> end, int lists, int indexedRows)
+    {
+        if (start.Length < lists || end.Length < lists) SfnnThrow.ArgumentLength(nameof(end), end.Length, lists);
+        for (int i = 0; i < lists; i++)
+        {
+            if (start[i] < 0 || end[i] < start[i] || end[i] > index.Length) SfnnThrow.Argument($"list {i} lies outside the index");
+            // one vectorized max per list: a negative index reads as a huge unsigned one
+            if (end[i] > start[i] && TensorPrimitives.Max(MemoryMarshal.Cast<int, uint>(index[start[i]..end[i]])) >= (uint)indexedRows)
+                SfnnThrow.Argument($"list {i} names a row past the {indexedRows} there are");
+        }
+    }
+
+    /// Lanes 16 - remaining .. 15 set: the last `remaining` columns of a strip that ends at the width.
+    static Vector512<float> TailLanes(int remaining) =>
+        Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(16 - remaining)).AsSingle();
+
+    readonly struct Lists(int* plusIndex, int* plusStart, int* plusEnd, int* minusIndex, int* minusStart, int* minusEnd, int count)
+    {
+        public readonly int* PlusIndex = plusIndex, PlusStart = plusStart, PlusEnd = plusEnd;
+        public readonly int* MinusIndex = minusIndex, MinusStart = minusStart, MinusEnd = minusEnd;
+        public readonly int Count = count;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Gather32(Lists lists, float* source, nint ld, float* c, nint ldc, bool accumulate)
+    {
+        for (int i = 0; i < lists.Count; i++)
+        {
+            float* ci = c + i * ldc;
+            // four accumulator sets, one per entry of the unrolled loop, hide the add latency
+            Vector512<float> a0 = default, a1 = default, b0 = default, b1 = default;
+            Vector512<float> e0 = default, e1 = default, f0 = default, f1 = default;
+            if (accumulate)
+            {
+                a0 = Vector512.Load(ci); a1 = Vector512.Load(ci + 16);
+            }
+            int* index = lists.PlusIndex;
+            int t = lists.PlusStart[i], stop = lists.PlusEnd[i];
+            for (; t + 4 <= stop; t += 4)
+            {
+                float* p = source + index[t] * ld, q = source + index[t + 1] * ld;
+                float* u = source + index[t + 2] * ld, v = source + index[t + 3] * ld;
+                a0 += Vector512.Load(p); a1 += Vector512.Load(p + 16);
+                b0 += Vector512.Load(q); b1 += Vector512.Load(q + 16);
+                e0 += Vector512.Load(u); e1 += Vector512.Load(u + 16);
+                f0 += Vector512.Load(v); f1 += Vector512.Load(v + 16);
+            }
+            for (; t < stop; t++)
+            {
+                float* p = source + index[t] * ld;
+                a0 += Vector512.Load(p); a1 += Vector512.Load(p + 16);
+            }
+            index = lists.MinusIndex;
+            t = lists.MinusStart[i];
+            stop = lists.MinusEnd[i];
+            for (; t + 4 <= stop; t += 4)
+            {
+                float* p = source + index[t] * ld, q = source + index[t + 1] * ld;
+                float* u = source + index[t + 2] * ld, v = source + index[t + 3] * ld;
+                a0 -= Vector512.Load(p); a1 -= Vector512.Load(p + 16);
+                b0 -= Vector512.Load(q); b1 -= Vector512.Load(q + 16);
+                e0 -= Vector512.Load(u); e1 -= Vector512.Load(u + 16);
+                f0 -= Vector512.Load(v); f1 -= Vector512.Load(v + 16);
+            }
+            for (; t < stop; t++)
+            {
+                float* p = source + index[t] * ld;
+                b0 -= Vector512.Load(p); b1 -= Vector512.Load(p + 16);
+            }
+            ((a0 + b0) + (e0 + f0)).Store(ci); ((a1 + b1) + (e1 + f1)).Store(ci + 16);
+        }
+    }
+
+    /// One 16-column strip; only the `lanes` set are written (the others keep c's value).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Gather16(Lists lists, float* source, nint ld, float* c, nint ldc, bool accumulate, Vector512<float> lanes)
+    {
+        for (int i = 0; i < lists.Count; i++)
+        {
+            float* ci = c + i * ldc;
+            Vector512<float> a = default, b = default, e = default, f = default;
+            int* index = lists.PlusIndex;
+            int t = lists.PlusStart[i], stop = lists.PlusEnd[i];
+            for (; t + 4 <= stop; t += 4)
+            {
+                a += Vector512.Load(source + index[t] * ld); b += Vector512.Load(source + index[t + 1] * ld);
+                e += Vector512.Load(source + index[t + 2] * ld); f += Vector512.Load(source + index[t + 3] * ld);
+            }
+            for (; t < stop; t++) a += Vector512.Load(source + index[t] * ld);
+            index = lists.MinusIndex;
+            t = lists.MinusStart[i];
+            stop = lists.MinusEnd[i];
+            for (; t + 4 <= stop; t += 4)
+            {
+                a -= Vector512.Load(source + index[t] * ld); b -= Vector512.Load(source + index[t + 1] * ld);
+                e -= Vector512.Load(source + index[t + 2] * ld); f -= Vector512.Load(source + index[t + 3] * ld);
+            }
+            for (; t < stop; t++) b -= Vector512.Load(source + index[t] * ld);
+            var sum = (a + b) + (e + f);
+            var old = Vector512.Load(ci);
+            var result = accumulate ? old + (sum & lanes) : Vector512.ConditionalSelect(lanes, sum, old);
+            result.Store(ci);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Scatter32(Lists lists, float* source, nint ld, float* c, nint ldc)
+    {
+        for (int i = 0; i < lists.Count; i++)
+        {
+            var v0 = Vector512.Load(source + i * ld);
+            var v1 = Vector512.Load(source + i * ld + 16);
+            int* index = lists.PlusIndex;
+            for (int t = lists.PlusStart[i], stop = lists.PlusEnd[i]; t < stop; t++)
+            {
+                float* p = c + index[t] * ldc;
+                (Vector512.Load(p) + v0).Store(p);
+                (Vector512.Load(p + 16) + v1).Store(p + 16);
+            }
+            index = lists.MinusIndex;
+            for (int t = lists.MinusStart[i], stop = lists.MinusEnd[i]; t < stop; t++)
+            {
+                float* p = c + index[t] * ldc;
+                (Vector512.Load(p) - v0).Store(p);
+                (Vector512.Load(p + 16) - v1).Store(p + 16);
+            }
+        }
+    }
+
+    /// One 16-column strip; the source lanes not in `lanes` are zeroed, so c keeps its value there.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Scatter16(Lists lists, float* source, nint ld, float* c, nint ldc, Vector512<float> lanes)
+    {
+        for (int i = 0; i < lists.Count; i++)
+        {
+            var v = Vector512.Load(source + i * ld) & lanes;
+            int* index = lists.PlusIndex;
+            for (int t = lists.PlusStart[i], stop = lists.PlusEnd[i]; t < stop; t++)
+            {
+                float* p = c + index[t] * ldc;
+                (Vector512.Load(p) + v).Store(p);
+            }
+            index = lists.MinusIndex;
+            for (int t = lists.MinusStart[i], stop = lists.MinusEnd[i]; t < stop; t++)
+            {
+                float* p = c + index[t] * ldc;
+                (Vector512.Load(p) - v).Store(p);
+            }
+        }
+    }
+}
