@@ -47,14 +47,14 @@ public class GaussianKernel : KernelBench
 /// `h = u < p`; the Reference draws its uniforms into a fresh array, the kernel in registers.
 public class BernoulliSampleKernel : KernelBench
 {
-    [Benchmark(Baseline = true)] public void Reference() => BernoulliSample.SampleReference(b, reference, destination);
+    [Benchmark(Baseline = true)] public void Reference() => BernoulliSample.SampleRowsReference(b, b.Length, reference, destination, 1, b.Length);
     [Benchmark] public void Sample() => BernoulliSample.Sample(b, ref stream, destination);
 }
 
 public class SigmoidBernoulliKernel : KernelBench
 {
-    [Benchmark(Baseline = true)] public void Reference() => SigmoidBernoulli.SampleReference(a, reference, b, destination);
-    [Benchmark] public void Sample() => SigmoidBernoulli.Sample(a, ref stream, b, destination);
+    [Benchmark(Baseline = true)] public void Reference() => SigmoidBernoulli.SampleRowsReference(a, reference, b, destination, 1, a.Length);
+    [Benchmark] public void Sample() => SigmoidBernoulli.SampleRows(a, ref stream, b, destination, 1, a.Length);
 }
 
 public class SigmoidKernel : KernelBench

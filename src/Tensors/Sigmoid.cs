@@ -25,12 +25,13 @@ public static class Sigmoid
     }
 }
 
-/// `1 / (1 + exp(-a))`: exp overflows to +inf for a < -88, giving exactly 0, never NaN.
+/// `1 / (1 + exp(-a))`, never NaN for a number: the scalar exp overflows to +inf below -88,
+/// giving exactly 0; the vector one (`FastExp`, inlined) saturates there, giving about 6e-39.
 public readonly struct SigmoidOp
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Invoke(float a) => 1f / (1f + MathF.Exp(-a));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Invoke(Vector512<float> a) => Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-a));
+    public static Vector512<float> Invoke(Vector512<float> a) => Vector512<float>.One / (Vector512<float>.One + FastExp.Invoke(-a));
 }

@@ -170,8 +170,7 @@ public sealed class NetworkPass
         if (sample)
         {
             for (int e = 0; e < E; e++)
-                for (int m = 0; m < M; m++)
-                    BernoulliSample.Sample(s1Chunk.Slice(e * n1, n1), ref streams[e], h[0].AsSpan((e * M + m) * n1, n1));
+                BernoulliSample.SampleRows(s1Chunk.Slice(e * n1, n1), 0, ref streams[e], h[0].AsSpan(e * M * n1, M * n1), M, n1);
             if (!ListDifferencesIfFew()) ListIfSparse(0);
         }
         t = Mark(PassPhase.FirstLayerSample, t);
@@ -189,10 +188,10 @@ public sealed class NetworkPass
                 t = Mark(PassPhase.HiddenSample, t);
                 continue;
             }
-            for (int r = 0; r < R; r++)
+            for (int e = 0; e < E; e++)
             {
-                var row = sk.Slice(r * nOut, nOut);
-                SigmoidBernoulli.Sample(row, ref streams[r / M], row, h[k].AsSpan(r * nOut, nOut));
+                var rows = sk.Slice(e * M * nOut, M * nOut);
+                SigmoidBernoulli.SampleRows(rows, ref streams[e], rows, h[k].AsSpan(e * M * nOut, M * nOut), M, nOut);
             }
             ListIfSparse(k);
             t = Mark(PassPhase.HiddenSample, t);

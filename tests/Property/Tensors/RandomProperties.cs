@@ -39,17 +39,24 @@ public sealed class RandomProperties
 
             var h = new float[n]; var hr = new float[n];
             BernoulliSample.Sample(p, ref stream, h);
-            BernoulliSample.SampleReference(p, reference, hr);
+            BernoulliSample.SampleRowsReference(p, n, reference, hr, 1, n);
             Assert.Equal(hr, h);
             for (int i = 0; i < n; i++) if (p[i] == 0) Assert.Equal(0, h[i]); else if (p[i] == 1) Assert.Equal(1, h[i]);
 
-            var s = new float[n]; var sr = new float[n];
-            SigmoidBernoulli.Sample(a, ref stream, s, h);
-            SigmoidBernoulli.SampleReference(a, reference, sr, hr);
-            for (int i = 0; i < n; i++) Assert.True(Math.Abs(s[i] - sr[i]) <= 1e-6f, $"s[{i}]");
-            for (int i = 0; i < n; i++)
-                if (Math.Abs(sr[i] - 0.5f) < 0.5f - 1e-6f) { /* the compare may flip only where s rounds differently */ }
-            Assert.True(h.Zip(hr).Count(t => t.First != t.Second) <= n / 100 + 1);
+            // three rows from one row of probabilities (stride 0), as the first hidden layer samples
+            var h3 = new float[3 * n]; var h3r = new float[3 * n];
+            BernoulliSample.SampleRows(p, 0, ref stream, h3, 3, n);
+            BernoulliSample.SampleRowsReference(p, 0, reference, h3r, 3, n);
+            Assert.Equal(h3r, h3);
+
+            // three rows in place (s = a), as the upper hidden layers sample
+            var a3 = Enumerable.Range(0, 3 * n).Select(_ => (float)(random.NextDouble() * 20 - 10)).ToArray();
+            var s3r = new float[3 * n];
+            SigmoidBernoulli.SampleRowsReference(a3, reference, s3r, h3r, 3, n);
+            SigmoidBernoulli.SampleRows(a3, ref stream, a3, h3, 3, n);
+            for (int i = 0; i < 3 * n; i++) Assert.True(Math.Abs(a3[i] - s3r[i]) <= 1e-6f, $"s[{i}]: {a3[i]} vs {s3r[i]}");
+            // a compare flips only where the kernel's s and the reference's round differently
+            Assert.True(h3.Zip(h3r).Count(t => t.First != t.Second) <= 3 * n / 100 + 1);
 
             var x = Enumerable.Range(0, n).Select(i => (float)i).ToArray();
             var z = new float[n]; var zr = new float[n];
