@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Nn;
 
@@ -9,12 +9,10 @@ public sealed class MomentumSgd(Parameters parameters, float momentum = 0.9f)
     public float Momentum { get; } = momentum;
     public float[] Velocity { get; } = new float[parameters.Data.Length];
 
-    public void Step(ReadOnlySpan<float> gradient, float learningRate)
+    /// Takes one step; returns whether every parameter is still finite after it.
+    public bool Step(ReadOnlySpan<float> gradient, float learningRate)
     {
         if (gradient.Length != Velocity.Length) throw new ArgumentException("gradient length differs from the parameters'");
-        var v = Velocity.AsSpan();
-        TensorPrimitives.Multiply(v, Momentum, v);
-        TensorPrimitives.MultiplyAdd(gradient, learningRate, v, v);
-        TensorPrimitives.Add(parameters.Data, v, parameters.Data);
+        return MomentumUpdate.Apply(parameters.Data, Velocity, gradient, Momentum, learningRate);
     }
 }

@@ -56,9 +56,9 @@ public sealed class Trainer(RunSettings settings, TaskData data, string outDir, 
                 int first = step * B, count = Math.Min(B, N - first);
                 double batchCriterion = minibatch.Compute(theta, data.Train, order, first, count, epoch);
                 if (!double.IsFinite(batchCriterion)) Diverged($"the criterion is {batchCriterion}", epoch, step);
-                if (!AllFinite(minibatch.Gradient.Data)) Diverged("the gradient is not finite", epoch, step);
-                optimizer.Step(minibatch.Gradient.Data, schedule.At((long)epoch * stepsPerEpoch + step));
-                if (!AllFinite(theta.Data)) Diverged("a weight overflowed", epoch, step);
+                if (!minibatch.GradientIsFinite) Diverged("the gradient is not finite", epoch, step);
+                if (!optimizer.Step(minibatch.Gradient.Data, schedule.At((long)epoch * stepsPerEpoch + step)))
+                    Diverged("a weight overflowed", epoch, step);
                 criterion += batchCriterion;
                 progress.Step(epoch, settings.Epochs, step + 1, stepsPerEpoch, clock.Elapsed.TotalSeconds);
                 if (Cancel.IsCancellationRequested && step + 1 < stepsPerEpoch)
@@ -159,12 +159,6 @@ public sealed class Trainer(RunSettings settings, TaskData data, string outDir, 
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
-    }
-
-    static bool AllFinite(ReadOnlySpan<float> values)
-    {
-        foreach (float v in values) if (!float.IsFinite(v)) return false;
-        return true;
     }
 }
 

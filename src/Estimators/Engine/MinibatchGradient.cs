@@ -6,7 +6,8 @@ namespace SimdSfnn.Estimators.Engine;
 
 /// The gradient of one minibatch: the mean over its examples of each example's estimate,
 /// computed by `WorkerPool.ThreadCount` shards that each own a `NetworkPass`, then summed in
-/// shard order so that a seed and a thread count always give the same bits.
+/// shard order so that a seed and a thread count always give the same bits (the sum is split
+/// across the workers by parameter, so it runs in parallel too).
 /// Every random number an example uses (its input noise and its hidden samples) comes from a
 /// stream keyed by (seed, epoch, example index), so the draws do not depend on the sharding.
 public sealed class MinibatchGradient : IShardedWork
@@ -21,6 +22,8 @@ public sealed class MinibatchGradient : IShardedWork
     readonly float[][][] shardStatistics; // [shard][hidden layer][...]
     readonly float[][] statistics;        // [hidden layer][...], summed over shards
     readonly double[] shardCriterion;
+    readonly bool[] sliceFinite;
+    readonly ShardSum shardSum;
 
     Parameters theta = null!;
     ExampleSet data = null!;
@@ -43,6 +46,8 @@ public sealed class MinibatchGradient : IShardedWork
         shardGradients = new Parameters[pool.ThreadCount];
         shardStatistics = new float[pool.ThreadCount][][];
         shardCriterion = new double[pool.ThreadCount];
+        sliceFinite = new bool[pool.ThreadCount];
+        shardSum = new ShardSum(this);
         var hiddenWidths = shape.Sizes[1..^1];
         statistics = hiddenWidths.Select(w => new float[estimator.StatisticsLength(w)]).ToArray();
         for (int t = 0; t < pool.ThreadCount; t++)
@@ -59,6 +64,8 @@ public sealed class MinibatchGradient : IShardedWork
     public float InputNoise { get; }
     /// The last minibatch's mean gradient (an ascent direction).
     public Parameters Gradient { get; }
+    /// Whether every entry of `Gradient` is finite.
+    public bool GradientIsFinite { get; private set; }
 
     /// Computes the mean gradient of examples `order[start .. start + count)` into `Gradient`,
     /// updates the estimator's running statistics, and returns the sum of their `C_M`.
@@ -71,12 +78,8 @@ public sealed class MinibatchGradient : IShardedWork
         batchCount = count;
         this.epoch = epoch;
         pool.Run(this);
-
-        var total = Gradient.Data.AsSpan();
-        shardGradients[0].Data.AsSpan().CopyTo(total);
-        for (int t = 1; t < shardGradients.Length; t++)
-            TensorPrimitives.Add(total, shardGradients[t].Data, total);
-        TensorPrimitives.Multiply(total, 1f / count, total);
+        pool.Run(shardSum);
+        GradientIsFinite = Array.IndexOf(sliceFinite, false) < 0;
 
         double criterion = 0;
         for (int t = 0; t < passes.Length; t++) criterion += shardCriterion[t];
@@ -120,6 +123,31 @@ public sealed class MinibatchGradient : IShardedWork
             for (int e = 0; e < E; e++) criterion += pass.Criterion(e);
         }
         shardCriterion[shard] = criterion;
+    }
+
+    /// `Gradient = (sum over shards, in shard order) / count` on worker `slice`'s share of the
+    /// parameters (whole 16-float blocks), and whether that share is finite.
+    void SumShards(int slice)
+    {
+        int P = Gradient.Data.Length, blocks = (P + 15) / 16, slices = passes.Length;
+        int lo = Math.Min(P, 16 * (int)((long)blocks * slice / slices)), hi = Math.Min(P, 16 * (int)((long)blocks * (slice + 1) / slices));
+        var total = Gradient.Data.AsSpan(lo, hi - lo);
+        if (total.IsEmpty)
+        {
+            sliceFinite[slice] = true;
+            return;
+        }
+        shardGradients[0].Data.AsSpan(lo, hi - lo).CopyTo(total);
+        for (int t = 1; t < shardGradients.Length; t++)
+            TensorPrimitives.Add(total, shardGradients[t].Data.AsSpan(lo, hi - lo), total);
+        TensorPrimitives.Multiply(total, 1f / batchCount, total);
+        // the largest magnitude is NaN or infinite if any entry is: one vectorized pass
+        sliceFinite[slice] = float.IsFinite(TensorPrimitives.MaxMagnitude(total));
+    }
+
+    sealed class ShardSum(MinibatchGradient owner) : IShardedWork
+    {
+        public void Run(int shard) => owner.SumShards(shard);
     }
 
     ReadOnlySpan<float> GatherTargets(NetworkPass pass, int start, int E)

@@ -80,6 +80,29 @@ public sealed class ElementwiseProperties
     }
 
     [Theory, MemberData(nameof(Isas))]
+    public void MomentumUpdate_matches_reference_bit_for_bit_and_flags_overflow(Isa isa)
+    {
+        using var _ = IsaVariants.Use(isa);
+        ForLengths((n, offset) =>
+        {
+            var theta = Values(n + offset, n, 2); var velocity = Values(n + offset, n + 1, 0.1); var g = Values(n + offset, n + 2, 1);
+            var thetaR = (float[])theta.Clone(); var velocityR = (float[])velocity.Clone();
+            bool finite = MomentumUpdate.Apply(theta.AsSpan(offset), velocity.AsSpan(offset), g.AsSpan(offset), 0.9f, 0.3f);
+            bool finiteR = MomentumUpdate.Reference(thetaR.AsSpan(offset), velocityR.AsSpan(offset), g.AsSpan(offset), 0.9f, 0.3f);
+            Assert.Equal(thetaR, theta);
+            Assert.Equal(velocityR, velocity);
+            Assert.True(finite && finiteR);
+            if (n == 0) return;
+            // one overflowing weight, anywhere (vector body or scalar tail), is reported
+            int at = offset + n * 7 / 11;
+            theta[at] = thetaR[at] = 3e38f;
+            g[at] = 3e38f;
+            Assert.False(MomentumUpdate.Apply(theta.AsSpan(offset), velocity.AsSpan(offset), g.AsSpan(offset), 0.9f, 10f));
+            Assert.False(MomentumUpdate.Reference(thetaR.AsSpan(offset), velocityR.AsSpan(offset), g.AsSpan(offset), 0.9f, 10f));
+        });
+    }
+
+    [Theory, MemberData(nameof(Isas))]
     public void SigmoidSlope_matches_reference(Isa isa)
     {
         using var _ = IsaVariants.Use(isa);
