@@ -193,7 +193,18 @@ public static unsafe class MatMul
     /// Tile t holds A(6t..6t+5, 0..kc) as kc groups of 6 floats (A(i, p) = a[i + p*aK]); rows past m are zero.
     static void PackTiles(float* a, nint aK, int kc, int m, float* packed)
     {
-        for (int i0 = 0; i0 < m; i0 += MR)
+        // whole tiles: k outer, so each source row is read once, contiguously; 6 floats = 4 + 2
+        int whole = m / MR;
+        for (int p = 0; p < kc; p++)
+        {
+            float* src = a + p * aK, dst = packed + p * MR;
+            for (int t = 0; t < whole; t++)
+            {
+                Vector128.Store(Vector128.Load(src + t * MR), dst + t * MR * kc);
+                *(long*)(dst + t * MR * kc + 4) = *(long*)(src + t * MR + 4);
+            }
+        }
+        for (int i0 = whole * MR; i0 < m; i0 += MR)
         {
             float* dst = packed + i0 * kc;
             int rows = Math.Min(MR, m - i0);

@@ -20,31 +20,52 @@ namespace SimdSfnn.Tensors;
 
 public static unsafe class SignedRowSum
 {
-    /// `c[i * ldc + j] (+)= sum_{t in [plusStart[i], plusEnd[i])} source[plusIndex[t] * ldSource + j]
-    ///                    - sum_{t in [minusStart[i], minusEnd[i])} source[minusIndex[t] * ldSource + j]`
-    /// for lists `i < plusStart.Length` and columns `j < width`; `accumulate` false overwrites `c`.
+    /// `c[i * ldc + j] = initial[(i / rowsPerInitial) * ldc + j]
+    ///                 + sum_{t in [plusStart[i], plusEnd[i])} source[plusIndex[t] * ldSource + j]
+    ///                 - sum_{t in [minusStart[i], minusEnd[i])} source[minusIndex[t] * ldSource + j]`
+    /// for lists `i < plusStart.Length` and columns `j < width`; an empty `initial` starts from 0.
+    /// `initial` may be `c` itself with `rowsPerInitial` 1 (accumulate), or rows shared by
+    /// `rowsPerInitial` consecutive lists (each example's dense part, for its M samples).
     public static void Sum(ReadOnlySpan<int> plusIndex, ReadOnlySpan<int> plusStart, ReadOnlySpan<int> plusEnd,
                            ReadOnlySpan<int> minusIndex, ReadOnlySpan<int> minusStart, ReadOnlySpan<int> minusEnd,
-                           ReadOnlySpan<float> source, int ldSource, Span<float> c, int ldc, int width, bool accumulate)
+                           ReadOnlySpan<float> source, int ldSource, Span<float> c, int ldc, int width,
+                           ReadOnlySpan<float> initial = default, int rowsPerInitial = 1)
     {
         int lists = Check(plusIndex, plusStart, plusEnd, minusIndex, minusStart, minusEnd, source, ldSource, c.Length, ldc, width, plusStart.Length);
+        CheckInitial(initial, rowsPerInitial, lists, ldc, width);
         if (lists == 0 || width == 0) return;
         if (!KernelIsa.UseVector512 || !Avx512F.IsSupported || width < 16)
         {
-            SumReference(plusIndex, plusStart, plusEnd, minusIndex, minusStart, minusEnd, source, ldSource, c, ldc, width, accumulate);
+            SumReference(plusIndex, plusStart, plusEnd, minusIndex, minusStart, minusEnd, source, ldSource, c, ldc, width, initial, rowsPerInitial);
             return;
         }
         fixed (int* pPlus = plusIndex, pPlusStart = plusStart, pPlusEnd = plusEnd)
         fixed (int* pMinus = minusIndex, pMinusStart = minusStart, pMinusEnd = minusEnd)
-        fixed (float* pSource = source, pc = c)
+        fixed (float* pSource = source, pc = c, pInitial = initial)
         {
             var all = new Lists(pPlus, pPlusStart, pPlusEnd, pMinus, pMinusStart, pMinusEnd, lists);
+            var start = new Initial(pInitial, rowsPerInitial);
             int j0 = 0;
-            for (; width - j0 >= 32; j0 += 32) Gather32(all, pSource + j0, ldSource, pc + j0, ldc, accumulate);
-            for (; width - j0 >= 16; j0 += 16) Gather16(all, pSource + j0, ldSource, pc + j0, ldc, accumulate, Vector512<float>.AllBitsSet);
+            for (; width - j0 >= 32; j0 += 32) Gather32(all, pSource + j0, ldSource, pc + j0, ldc, start.At(j0));
+            for (; width - j0 >= 16; j0 += 16) Gather16(all, pSource + j0, ldSource, pc + j0, ldc, start.At(j0), Vector512<float>.AllBitsSet);
             if (j0 < width)
-                Gather16(all, pSource + width - 16, ldSource, pc + width - 16, ldc, accumulate, TailLanes(width - j0));
+                Gather16(all, pSource + width - 16, ldSource, pc + width - 16, ldc, start.At(width - 16), TailLanes(width - j0));
         }
+    }
+
+    /// Where list i's sum starts: row i / PerRow of `Rows` (rows `ldc` apart), or 0 when null.
+    readonly struct Initial(float* rows, int perRow)
+    {
+        public readonly float* Rows = rows;
+        public readonly int PerRow = perRow;
+        public Initial At(int column) => new(Rows == null ? null : Rows + column, PerRow);
+    }
+
+    static void CheckInitial(ReadOnlySpan<float> initial, int rowsPerInitial, int lists, int ldc, int width)
+    {
+        if (rowsPerInitial < 1) SfnnThrow.Argument("rowsPerInitial must be at least 1");
+        int rows = (lists + rowsPerInitial - 1) / rowsPerInitial;
+        if (!initial.IsEmpty && rows > 0 && initial.Length < (rows - 1) * ldc + width) SfnnThrow.ArgumentLength(nameof(initial), initial.Length, (rows - 1) * ldc + width);
     }
 
     /// `c[plusIndex[t] * ldc + j] += source[i * ldSource + j]` for every t in `[plusStart[i], plusEnd[i])`
@@ -76,13 +97,15 @@ public static unsafe class SignedRowSum
 
     public static void SumReference(ReadOnlySpan<int> plusIndex, ReadOnlySpan<int> plusStart, ReadOnlySpan<int> plusEnd,
                                     ReadOnlySpan<int> minusIndex, ReadOnlySpan<int> minusStart, ReadOnlySpan<int> minusEnd,
-                                    ReadOnlySpan<float> source, int ldSource, Span<float> c, int ldc, int width, bool accumulate)
+                                    ReadOnlySpan<float> source, int ldSource, Span<float> c, int ldc, int width,
+                                    ReadOnlySpan<float> initial = default, int rowsPerInitial = 1)
     {
         int lists = Check(plusIndex, plusStart, plusEnd, minusIndex, minusStart, minusEnd, source, ldSource, c.Length, ldc, width, plusStart.Length);
+        CheckInitial(initial, rowsPerInitial, lists, ldc, width);
         for (int i = 0; i < lists; i++)
             for (int j = 0; j < width; j++)
             {
-                float sum = accumulate ? c[i * ldc + j] : 0;
+                float sum = initial.IsEmpty ? 0 : initial[i / rowsPerInitial * ldc + j];
                 for (int t = plusStart[i]; t < plusEnd[i]; t++) sum += source[plusIndex[t] * ldSource + j];
                 for (int t = minusStart[i]; t < minusEnd[i]; t++) sum -= source[minusIndex[t] * ldSource + j];
                 c[i * ldc + j] = sum;
@@ -145,7 +168,7 @@ public static unsafe class SignedRowSum
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Gather32(Lists lists, float* source, nint ld, float* c, nint ldc, bool accumulate)
+    static void Gather32(Lists lists, float* source, nint ld, float* c, nint ldc, Initial initial)
     {
         for (int i = 0; i < lists.Count; i++)
         {
@@ -153,9 +176,10 @@ public static unsafe class SignedRowSum
             // four accumulator sets, one per entry of the unrolled loop, hide the add latency
             Vector512<float> a0 = default, a1 = default, b0 = default, b1 = default;
             Vector512<float> e0 = default, e1 = default, f0 = default, f1 = default;
-            if (accumulate)
+            if (initial.Rows != null)
             {
-                a0 = Vector512.Load(ci); a1 = Vector512.Load(ci + 16);
+                float* start = initial.Rows + i / initial.PerRow * ldc;
+                a0 = Vector512.Load(start); a1 = Vector512.Load(start + 16);
             }
             int* index = lists.PlusIndex;
             int t = lists.PlusStart[i], stop = lists.PlusEnd[i];
@@ -196,7 +220,7 @@ public static unsafe class SignedRowSum
 
     /// One 16-column strip; only the `lanes` set are written (the others keep c's value).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Gather16(Lists lists, float* source, nint ld, float* c, nint ldc, bool accumulate, Vector512<float> lanes)
+    static void Gather16(Lists lists, float* source, nint ld, float* c, nint ldc, Initial initial, Vector512<float> lanes)
     {
         for (int i = 0; i < lists.Count; i++)
         {
@@ -220,9 +244,8 @@ public static unsafe class SignedRowSum
             }
             for (; t < stop; t++) b -= Vector512.Load(source + index[t] * ld);
             var sum = (a + b) + (e + f);
-            var old = Vector512.Load(ci);
-            var result = accumulate ? old + (sum & lanes) : Vector512.ConditionalSelect(lanes, sum, old);
-            result.Store(ci);
+            if (initial.Rows != null) sum += Vector512.Load(initial.Rows + i / initial.PerRow * ldc);
+            Vector512.ConditionalSelect(lanes, sum, Vector512.Load(ci)).Store(ci);
         }
     }
 

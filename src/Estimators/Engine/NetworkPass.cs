@@ -343,20 +343,19 @@ public sealed class NetworkPass
         AddTransposed(gTl, nIn, nOut, nOut, gradient.W(l));
     }
 
-    /// `a_2 = r W_2^T + (h_1 - r) W_2^T`: E dense rows, copied to each example's M rows, plus and
-    /// minus the rows of `W_2^T` that the differences select.
+    /// `a_2 = r W_2^T + (h_1 - r) W_2^T`: E dense rows, each the start of its example's M rows, plus
+    /// and minus the rows of `W_2^T` that the differences select.
     void SecondLayerForwardFromDifferences(Parameters theta, Span<float> a)
     {
         int E = Examples, M = Samples, n1 = shape.Sizes[1], n2 = shape.Sizes[2];
         var baseRows = referenceRows.AsSpan(0, E * n2);
         MatMul.Forward(reference.AsSpan(0, E * n1), theta.W(1), baseRows, E, n1, n2);
-        for (int r = 0; r < Rows; r++) baseRows.Slice(r / M * n2, n2).CopyTo(a.Slice(r * n2, n2));
         int ld = PaddedWidth(n2);
         var wT2 = paddedRows.AsSpan(0, n1 * ld);
         Transpose(theta.W(1), n2, n1, wT2, ld);
         var lists = differences;
         SignedRowSum.Sum(lists.PlusIndex, lists.RowStart, lists.RowPlusEnd, lists.MinusIndex, lists.RowStart, lists.RowMinusEnd,
-                         wT2, ld, a, n2, n2, accumulate: true);
+                         wT2, ld, a, n2, n2, initial: baseRows, rowsPerInitial: M);
     }
 
     /// `G(W_2) += (sum_m d_2^(m))^T r + d_2^T (h_1 - r)`: a dense product over the E reference

@@ -6,7 +6,7 @@ namespace SimdSfnn.Property.Tensors;
 
 /// The signed sums of selected rows (gather and scatter) against their scalar references, on
 /// widths that straddle the 32- and 16-column strips and the overlapped tail (0..150), list
-/// lengths around the four-way unrolling, padded strides, with and without accumulation; the
+/// lengths around the four-way unrolling, padded strides, starting from 0, c or shared rows; the
 /// lists `DifferenceLists` builds against their reference; and the two together against dense
 /// products with `h - reference`.
 [Collection(nameof(KernelIsaCollection))]
@@ -29,12 +29,16 @@ public sealed class SignedRowSumProperties
             var (plusIndex, plusStart, plusEnd) = RowListCases.RandomLists(rnd, s.lists, s.sourceRows);
             var (minusIndex, minusStart, minusEnd) = RowListCases.RandomLists(rnd, s.lists, s.sourceRows);
             bool ok = true;
-            foreach (bool accumulate in new[] { false, true })
+            // from 0; accumulating into c (initial = c); from rows shared by pad + 1 consecutive lists
+            foreach (int start in new[] { 0, 1, 2 })
             {
                 var fast = RowListCases.Random(rnd, s.lists * ld);
                 var reference = (float[])fast.Clone();
-                SignedRowSum.Sum(plusIndex, plusStart, plusEnd, minusIndex, minusStart, minusEnd, source, ld, fast, ld, s.width, accumulate);
-                SignedRowSum.SumReference(plusIndex, plusStart, plusEnd, minusIndex, minusStart, minusEnd, source, ld, reference, ld, s.width, accumulate);
+                int per = start == 2 ? s.pad + 1 : 1;
+                var shared = RowListCases.Random(rnd, (s.lists + per - 1) / per * ld);
+                float[] Initial(float[] c) => start == 0 ? [] : start == 1 ? c : shared;
+                SignedRowSum.Sum(plusIndex, plusStart, plusEnd, minusIndex, minusStart, minusEnd, source, ld, fast, ld, s.width, Initial(fast), per);
+                SignedRowSum.SumReference(plusIndex, plusStart, plusEnd, minusIndex, minusStart, minusEnd, source, ld, reference, ld, s.width, Initial(reference), per);
                 for (int i = 0; i < fast.Length; i++)
                     ok &= Math.Abs(fast[i] - reference[i]) <= Tolerance * (4 * s.sourceRows + 1);
                 // the padding past each row's width is left as it was
@@ -72,7 +76,7 @@ public sealed class SignedRowSumProperties
     [Fact]
     public void Indices_outside_the_source_are_refused() =>
         Assert.Throws<ArgumentException>(() =>
-            SignedRowSum.Sum([0], [0], [1], [3], [0], [1], new float[3 * 4], 4, new float[4], 4, 4, accumulate: false));
+            SignedRowSum.Sum([0], [0], [1], [3], [0], [1], new float[3 * 4], 4, new float[4], 4, 4));
 
     [Theory, MemberData(nameof(Isas))]
     public void DifferenceLists_match_reference_and_list_every_difference_by_sign(Isa isa)
@@ -121,7 +125,7 @@ public sealed class SignedRowSumProperties
             lists.Build(h, reference, R, D, perReference);
             var a = new float[R * H]; var aExpected = new float[R * H];
             SignedRowSum.Sum(lists.PlusIndex, lists.RowStart, lists.RowPlusEnd, lists.MinusIndex, lists.RowStart, lists.RowMinusEnd,
-                             wT, H, a, H, H, accumulate: false);
+                             wT, H, a, H, H);
             MatMul.ForwardReference(difference, w, aExpected, R, D, H);
 
             var d = RowListCases.Random(rnd, R * H);
