@@ -1,13 +1,15 @@
 // NonzeroLists: where a (R, n) matrix of sampled 0/1 states is nonzero, listed by row and by
 // column, the index lists `SelectedRowSum` consumes (hand-written: a fused compare, mask and
 // bit scan that TensorPrimitives does not have).
-//   Build            dispatch: Vector512 (compare 16 lanes to a bit mask, then scan its bits) or scalar
+//   Build            dispatch: Vector512 (compare 16 lanes, compress the nonzero lanes' columns into
+//                    the list with no branch: scanning the mask's bits mispredicted on every block) or scalar
 //   BuildReference   scalar
 // Rows: row r's columns are RowIndex[RowStart[r] .. RowStart[r + 1]), ascending.
 // Columns (after ListColumns, from the row lists): column j's rows are
 // ColumnIndex[ColumnStart[j] .. ColumnEnd[j]), ascending; each column owns a slot of R entries.
 using System.Numerics;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SimdSfnn.Tensors;
 
@@ -21,7 +23,7 @@ public sealed class NonzeroLists
         MaxRows = maxRows;
         MaxColumns = maxColumns;
         rowStart = new int[maxRows + 1];
-        rowIndex = new int[maxRows * maxColumns];
+        rowIndex = new int[maxRows * maxColumns + 16]; // room for a whole compressed block at the end
         columnStart = new int[maxColumns];
         columnEnd = new int[maxColumns];
         columnIndex = new int[maxRows * maxColumns];
@@ -55,13 +57,12 @@ public sealed class NonzeroLists
         {
             var row = h.Slice(r * n, n);
             int j = 0;
-            if (KernelIsa.UseVector512)
+            if (KernelIsa.UseVector512 && Avx512F.IsSupported)
                 for (; j + 16 <= n; j += 16)
                 {
-                    uint bits = (uint)Vector512.ExtractMostSignificantBits(
-                        ~Vector512.Equals(Vector512.LoadUnsafe(in row[j]), Vector512<float>.Zero).AsUInt32());
-                    for (; bits != 0; bits &= bits - 1)
-                        rowIndex[count++] = j + BitOperations.TrailingZeroCount(bits);
+                    var nonzero = ~Vector512.Equals(Vector512.LoadUnsafe(in row[j]), Vector512<float>.Zero).AsInt32();
+                    Avx512F.Compress(Vector512<int>.Zero, nonzero, Vector512<int>.Indices + Vector512.Create(j)).StoreUnsafe(ref rowIndex[count]);
+                    count += BitOperations.PopCount(nonzero.ExtractMostSignificantBits());
                 }
             for (; j < n; j++)
                 if (row[j] != 0) rowIndex[count++] = j;

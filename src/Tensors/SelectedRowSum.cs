@@ -8,9 +8,7 @@
 // Each 32-column block of `source` rows stays in L1 while every list sweeps it (a 64-wide
 // block of a 200-row W^T is 51 KiB, past L1, and ran no faster than the dense product); a block
 // holds two zmm accumulators per set, and the two sets (even and odd entries) hide the add latency.
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -67,11 +65,20 @@ public static unsafe class SelectedRowSum
         for (int i = 0; i < lists; i++)
         {
             if (start[i] < 0 || end[i] < start[i] || end[i] > index.Length) SfnnThrow.Argument($"list {i} lies outside the index");
-            // one vectorized max per list: a negative index reads as a huge unsigned one
-            if (end[i] > start[i] && TensorPrimitives.Max(MemoryMarshal.Cast<int, uint>(index[start[i]..end[i]])) >= (uint)sourceRows)
+            // a negative index reads as a huge unsigned one; lists are short, so a plain loop
+            // costs less than a library call per list
+            if (end[i] > start[i] && LargestIndex(index, start[i], end[i]) >= (uint)sourceRows)
                 SfnnThrow.Argument($"list {i} names a row past the source's {sourceRows}");
         }
         return lists;
+    }
+
+    /// The largest of `index[start .. end)` read as unsigned, so that a negative index is huge.
+    internal static uint LargestIndex(ReadOnlySpan<int> index, int start, int end)
+    {
+        uint largest = 0;
+        foreach (int i in index[start..end]) largest = Math.Max(largest, (uint)i);
+        return largest;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

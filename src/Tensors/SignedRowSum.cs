@@ -10,9 +10,7 @@
 // last 1..15 columns are handled by a full 16-lane strip that ends at the width, with the lanes
 // the previous strip already did masked off in registers: masked loads whose masked-off lanes
 // ran into the next row were 3x slower here than whole-vector loads.
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -150,8 +148,9 @@ public static unsafe class SignedRowSum
         for (int i = 0; i < lists; i++)
         {
             if (start[i] < 0 || end[i] < start[i] || end[i] > index.Length) SfnnThrow.Argument($"list {i} lies outside the index");
-            // one vectorized max per list: a negative index reads as a huge unsigned one
-            if (end[i] > start[i] && TensorPrimitives.Max(MemoryMarshal.Cast<int, uint>(index[start[i]..end[i]])) >= (uint)indexedRows)
+            // a negative index reads as a huge unsigned one; lists are short, so a plain loop
+            // costs less than a library call per list
+            if (end[i] > start[i] && SelectedRowSum.LargestIndex(index, start[i], end[i]) >= (uint)indexedRows)
                 SfnnThrow.Argument($"list {i} names a row past the {indexedRows} there are");
         }
     }
