@@ -353,9 +353,7 @@ public sealed class NetworkPass
         int ld = PaddedWidth(n2);
         var wT2 = paddedRows.AsSpan(0, n1 * ld);
         Transpose(theta.W(1), n2, n1, wT2, ld);
-        var lists = differences;
-        SignedRowSum.Sum(lists.PlusIndex, lists.RowStart, lists.RowPlusEnd, lists.MinusIndex, lists.RowStart, lists.RowMinusEnd,
-                         wT2, ld, a, n2, n2, initial: baseRows, rowsPerInitial: M);
+        SignedRowSum.Sum(differences, wT2, ld, a, n2, n2, initial: baseRows, rowsPerInitial: M);
     }
 
     /// `G(W_2) += (sum_m d_2^(m))^T r + d_2^T (h_1 - r)`: a dense product over the E reference
@@ -368,9 +366,7 @@ public sealed class NetworkPass
         int ld = PaddedWidth(n2);
         var gTl = paddedRows.AsSpan(0, n1 * ld);
         gTl.Clear();
-        var lists = differences;
-        SignedRowSum.Scatter(lists.PlusIndex, lists.RowStart, lists.RowPlusEnd, lists.MinusIndex, lists.RowStart, lists.RowMinusEnd,
-                             d2, n2, gTl, ld, n2);
+        SignedRowSum.Scatter(differences, d2, n2, gTl, ld, n2);
         AddTransposed(gTl, n1, n2, ld, gradient.W(1));
     }
 

@@ -78,6 +78,17 @@ public sealed class SignedRowSumProperties
         Assert.Throws<ArgumentException>(() =>
             SignedRowSum.Sum([0], [0], [1], [3], [0], [1], new float[3 * 4], 4, new float[4], 4, 4));
 
+    [Fact]
+    public void Difference_lists_need_a_source_row_for_each_column_and_a_target_row_for_each_list()
+    {
+        var lists = new DifferenceLists(2, 5);
+        lists.Build([1, 0, 1, 0, 1, 0, 1, 0, 1, 0], new float[5], 2, 5, 2);
+        Assert.Throws<ArgumentException>(() => SignedRowSum.Sum(lists, new float[4 * 3], 3, new float[2 * 3], 3, 3));
+        Assert.Throws<ArgumentException>(() => SignedRowSum.Sum(lists, new float[5 * 3], 3, new float[1 * 3], 3, 3));
+        Assert.Throws<ArgumentException>(() => SignedRowSum.Scatter(lists, new float[2 * 3], 3, new float[4 * 3], 3, 3));
+        SignedRowSum.Sum(lists, new float[5 * 3], 3, new float[2 * 3], 3, 3);
+    }
+
     [Theory, MemberData(nameof(Isas))]
     public void DifferenceLists_match_reference_and_list_every_difference_by_sign(Isa isa)
     {
@@ -124,14 +135,12 @@ public sealed class SignedRowSumProperties
             var lists = new DifferenceLists(R, D);
             lists.Build(h, reference, R, D, perReference);
             var a = new float[R * H]; var aExpected = new float[R * H];
-            SignedRowSum.Sum(lists.PlusIndex, lists.RowStart, lists.RowPlusEnd, lists.MinusIndex, lists.RowStart, lists.RowMinusEnd,
-                             wT, H, a, H, H);
+            SignedRowSum.Sum(lists, wT, H, a, H, H);
             MatMul.ForwardReference(difference, w, aExpected, R, D, H);
 
             var d = RowListCases.Random(rnd, R * H);
             var gT = new float[D * H]; var gExpected = new float[H * D];
-            SignedRowSum.Scatter(lists.PlusIndex, lists.RowStart, lists.RowPlusEnd, lists.MinusIndex, lists.RowStart, lists.RowMinusEnd,
-                                 d, H, gT, H, H);
+            SignedRowSum.Scatter(lists, d, H, gT, H, H);
             MatMul.WeightGradientReference(d, difference, gExpected, R, H, D);
             bool ok = true;
             for (int i = 0; i < a.Length; i++) ok &= Math.Abs(a[i] - aExpected[i]) <= Tolerance * (D + 1);
