@@ -1,7 +1,10 @@
 // The matrix products of one G3 M=20 training step of 784-200-200-10 (minibatch B = 100, so
-// R = B * M = 2000 sample rows) on one thread, with GFLOP/s (an FMA counts two). The sums of
-// selected rows are timed on 0/1 inputs at density 1/2 and 1/5, quoted in dense-equivalent GFLOP/s.
+// R = B * M = 2000 sample rows) on one thread, with GFLOP/s (an FMA counts two), beside the
+// one-thread FMA peak measured the same way. The sums of selected rows are timed on 0/1 inputs
+// at density 1/2 and 1/5, and the second layer's forward from differences at 0.19, all quoted in
+// dense-equivalent GFLOP/s.
 using BenchmarkDotNet.Attributes;
+using System.Runtime.Intrinsics;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Benches;
@@ -11,6 +14,8 @@ public class Products
     const int B = 100, R = 2000, D = 784, H = 200, Y = 10;
     float[] x = [], w1 = [], s1 = [], h = [], w2 = [], a2 = [], w3 = [], o = [], dOut = [], d2 = [], g = [], gW1 = [], gW2 = [], gW3 = [], d2Sum = [], d1 = [], wT = [];
     NonzeroLists half = null!, fifth = null!;
+    float[] reference = [], referenceRows = [];
+    DifferenceLists differences = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -32,7 +37,37 @@ public class Products
         half.ListColumns();
         fifth = new NonzeroLists(R, H);
         fifth.Build(sparse, R, H);
+        reference = new float[B * H];
+        for (int i = 0; i < reference.Length; i++) reference[i] = random.Next(2);
+        var flipped = new float[R * H];
+        for (int i = 0; i < flipped.Length; i++)
+        {
+            float expected = reference[i / H / (R / B) * H + i % H];
+            flipped[i] = random.NextDouble() < 0.19 ? 1 - expected : expected;
+        }
+        referenceRows = new float[B * H];
+        differences = new DifferenceLists(R, H);
+        differences.Build(flipped, reference, R, H, R / B);
     }
+
+    /// The machine's peak on one thread: 12 independent FMA chains, no memory traffic.
+    [Benchmark, Flops(2.0 * 16 * 12 * PeakIterations)]
+    public float FmaPeak_one_thread()
+    {
+        var a0 = Vector512.Create(1f); Vector512<float> a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        var x = Vector512.Create(0.999999f);
+        var y = Vector512.Create(1e-7f);
+        for (int i = 0; i < PeakIterations; i++)
+        {
+            a0 = Vector512.FusedMultiplyAdd(a0, x, y); a1 = Vector512.FusedMultiplyAdd(a1, x, y); a2 = Vector512.FusedMultiplyAdd(a2, x, y);
+            a3 = Vector512.FusedMultiplyAdd(a3, x, y); a4 = Vector512.FusedMultiplyAdd(a4, x, y); a5 = Vector512.FusedMultiplyAdd(a5, x, y);
+            a6 = Vector512.FusedMultiplyAdd(a6, x, y); a7 = Vector512.FusedMultiplyAdd(a7, x, y); a8 = Vector512.FusedMultiplyAdd(a8, x, y);
+            a9 = Vector512.FusedMultiplyAdd(a9, x, y); a10 = Vector512.FusedMultiplyAdd(a10, x, y); a11 = Vector512.FusedMultiplyAdd(a11, x, y);
+        }
+        return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+    }
+
+    const int PeakIterations = 1_000_000;
 
     [Benchmark, Flops(2.0 * B * D * H)] public void Forward_x784_to_200_B100() => MatMul.Forward(x, w1, s1, B, D, H);
     [Benchmark, Flops(2.0 * R * H * H)] public void Forward_h200_to_200_R2000() => MatMul.Forward(h, w2, a2, R, H, H);
@@ -43,6 +78,15 @@ public class Products
     [Benchmark, Flops(2.0 * R * Y * H)] public void WeightGradient_10x200_R2000() => MatMul.WeightGradient(dOut, h, gW3, R, Y, H);
     [Benchmark, Flops(2.0 * R * H * H)] public void WeightGradient_200x200_R2000() => MatMul.WeightGradient(d2, h, gW2, R, H, H);
     [Benchmark, Flops(2.0 * B * H * D)] public void WeightGradient_200x784_B100() => MatMul.WeightGradient(d1, x, gW1, B, H, D);
+
+    /// The second layer's forward as the step runs it: E = 100 reference rows dense, then the
+    /// signed gather over the 19% of entries where h differs from them (dense-equivalent GFLOP/s).
+    [Benchmark, Flops(2.0 * R * H * H)]
+    public void Differences_Forward_200_to_200_R2000()
+    {
+        MatMul.Forward(reference, w2, referenceRows, B, H, H);
+        SignedRowSum.Sum(differences, wT, H, a2, H, H, initial: referenceRows, rowsPerInitial: R / B);
+    }
 
     [Benchmark, Flops(2.0 * R * H * H)]
     public void SelectedRows_Forward_200_to_200_R2000_half() =>
