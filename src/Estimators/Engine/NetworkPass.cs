@@ -37,9 +37,11 @@ public sealed class NetworkPass
     /// and ran 1.7 times slower than the dense product at one half.
     const double SparseGradientDensity = 0.2;
     /// Largest fraction of `h_1` entries that differ from their example's rounded `s_1` for which
-    /// `a_2` runs from the differences: gathering rows of an L1-resident W_2^T took 0.30, 0.40 and
-    /// 0.53 ms for 1000 rows at 0.1, 0.3 and 0.5 against 0.53 for the dense product (best of 25).
-    const double DifferenceForwardDensity = 0.4;
+    /// `a_2` runs from the differences. Alone, gathering rows of an L1-resident W_2^T took 0.30,
+    /// 0.40 and 0.53 ms for 1000 rows at 0.1, 0.3 and 0.5 against 0.53 for the dense product (best
+    /// of 25); inside a whole pass, where the caches hold more, the two broke even at 0.18
+    /// (`sfnn bench --phases`, alternating runs with the sums switched off).
+    const double DifferenceForwardDensity = 0.2;
     /// The same for `G(W_2)`, whose scatter of d_2's rows into G^T is bound by stores: 0.39 ms at
     /// 0.1 and 0.72 at 0.2 against 0.69 for the dense product.
     const double DifferenceGradientDensity = 0.12;
