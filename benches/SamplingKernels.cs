@@ -156,3 +156,23 @@ public class MomentumKernel
     [Benchmark(Baseline = true)] public bool Reference() => MomentumUpdate.Reference(theta, velocity, gradient, 0.9f, 1e-6f);
     [Benchmark] public bool Apply() => MomentumUpdate.Apply(theta, velocity, gradient, 0.9f, 1e-6f);
 }
+
+/// The classifier's output head for one shard: softmax and log P(label) of 1000 rows of 10 logits.
+public class SoftmaxRowsKernel
+{
+    const int Rows = 1000, Classes = 10;
+    readonly float[] o = new float[Rows * Classes], p = new float[Rows * Classes], logLabel = new float[Rows];
+    readonly int[] labels = new int[Rows / 20];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        KernelIsa.Current = KernelIsa.Best;
+        var random = new Random(6);
+        for (int i = 0; i < o.Length; i++) o[i] = (float)(random.NextDouble() * 10 - 5);
+        for (int i = 0; i < labels.Length; i++) labels[i] = random.Next(Classes);
+    }
+
+    [Benchmark(Baseline = true)] public void Reference() => SoftmaxRows.Reference(o, Rows, Classes, labels, 20, p, logLabel);
+    [Benchmark] public void Compute() => SoftmaxRows.Compute(o, Rows, Classes, labels, 20, p, logLabel);
+}

@@ -204,22 +204,11 @@ public sealed class NetworkPass
         LayerForward(theta, L, oChunk);
         BiasAdd.AddToRows(oChunk, R, theta.Bias(L));
         t = Mark(PassPhase.OutputForward, t);
-        for (int r = 0; r < R; r++)
-        {
-            var oRow = oChunk.Slice(r * nY, nY);
-            int e = r / M;
-            if (shape.Head == OutputHead.Softmax)
-            {
-                var pRow = p.AsSpan(r * nY, nY);
-                LogSoftmax.Compute(oRow, pRow);
-                logW[r] = pRow[labels[e]];
-                TensorPrimitives.Exp(pRow, pRow);
-            }
-            else
-            {
-                logW[r] = BernoulliLogLikelihood.Compute(oRow, targets.Slice(e * nY, nY));
-            }
-        }
+        if (shape.Head == OutputHead.Softmax)
+            SoftmaxRows.Compute(oChunk, R, nY, labels, M, p.AsSpan(0, R * nY), logW.AsSpan(0, R));
+        else
+            for (int r = 0; r < R; r++)
+                logW[r] = BernoulliLogLikelihood.Compute(oChunk.Slice(r * nY, nY), targets.Slice(r / M * nY, nY));
 
         // C_M = log (1/M) sum_m w^(m); wbar^(m) = w^(m) / sum_m' w^(m'), both in log space
         float logM = MathF.Log(M);

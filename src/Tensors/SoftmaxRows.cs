@@ -1,0 +1,117 @@
+// SoftmaxRows: for each row of logits o, p = softmax(o) and the log-probability of the row's
+// label, both shifted by the row's largest logit so that nothing overflows (hand-written: the
+// classifier's rows have 10 classes, and a library call per row cost more than the arithmetic).
+//   Compute     dispatch: Vector512 for rows of at most 16 (one vector each: -inf past the row,
+//               FastExp, one log per row), else row by row through TensorPrimitives
+//   Reference   scalar, in double
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+
+namespace SimdSfnn.Tensors;
+
+public static class SoftmaxRows
+{
+    /// For rows `r < rows` of `n` logits: `p[r n + j] = exp(o[r n + j] - lse_r)` and
+    /// `logLabel[r] = o[r n + labels[r / rowsPerLabel]] - lse_r`, `lse_r = log sum_j exp(o[r n + j])`.
+    public static void Compute(ReadOnlySpan<float> o, int rows, int n, ReadOnlySpan<int> labels, int rowsPerLabel,
+                               Span<float> p, Span<float> logLabel)
+    {
+        Check(o, rows, n, labels, rowsPerLabel, p, logLabel);
+        if (!KernelIsa.UseVector512 || n > 16 || n == 0)
+        {
+            for (int r = 0; r < rows; r++) ByLibrary(o.Slice(r * n, n), labels[r / rowsPerLabel], p.Slice(r * n, n), out logLabel[r]);
+            return;
+        }
+        var inRow = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(n)).AsSingle();
+        var negativeInfinity = Vector512.Create(float.NegativeInfinity);
+        Span<float> last = stackalloc float[16];
+        for (int r = 0; r < rows; r++)
+        {
+            // a row is read and written as a whole vector while one fits before the end
+            bool whole = r * n + 16 <= o.Length && r * n + 16 <= p.Length;
+            Vector512<float> logits;
+            if (whole) logits = Vector512.LoadUnsafe(in o[r * n]);
+            else
+            {
+                o.Slice(r * n, n).CopyTo(last);
+                logits = Vector512.Create((ReadOnlySpan<float>)last);
+            }
+            logits = Vector512.ConditionalSelect(inRow, logits, negativeInfinity);
+            float max = Max(logits);
+            float label = o[r * n + labels[r / rowsPerLabel]];
+            if (float.IsInfinity(max) || float.IsNaN(max))
+            {
+                // all -inf, or an infinite or NaN logit: the library path defines those cases
+                ByLibrary(o.Slice(r * n, n), labels[r / rowsPerLabel], p.Slice(r * n, n), out logLabel[r]);
+                continue;
+            }
+            var e = FastExp.Invoke(logits - Vector512.Create(max)) & inRow;
+            float sum = Vector512.Sum(e);
+            logLabel[r] = label - max - MathF.Log(sum); // (label - max) first: rounded at its own size, not max's
+            var probabilities = e * (1f / sum);
+            if (whole) probabilities.StoreUnsafe(ref p[r * n]); // lanes past the row are the next row's, rewritten next
+            else
+            {
+                probabilities.CopyTo(last);
+                last[..n].CopyTo(p.Slice(r * n, n));
+            }
+        }
+    }
+
+    public static void Reference(ReadOnlySpan<float> o, int rows, int n, ReadOnlySpan<int> labels, int rowsPerLabel,
+                                 Span<float> p, Span<float> logLabel)
+    {
+        Check(o, rows, n, labels, rowsPerLabel, p, logLabel);
+        for (int r = 0; r < rows; r++)
+        {
+            double max = double.NegativeInfinity, sum = 0;
+            for (int j = 0; j < n; j++) max = Math.Max(max, o[r * n + j]);
+            for (int j = 0; j < n; j++) sum += Math.Exp(o[r * n + j] - max);
+            double lse = max + Math.Log(sum);
+            for (int j = 0; j < n; j++) p[r * n + j] = (float)Math.Exp(o[r * n + j] - lse);
+            logLabel[r] = n == 0 ? float.NaN : (float)(o[r * n + labels[r / rowsPerLabel]] - lse);
+        }
+    }
+
+    static float Max(Vector512<float> v)
+    {
+        var half = Vector256.Max(v.GetLower(), v.GetUpper());
+        var quarter = Vector128.Max(half.GetLower(), half.GetUpper());
+        return MathF.Max(MathF.Max(quarter[0], quarter[1]), MathF.Max(quarter[2], quarter[3]));
+    }
+
+    /// One row through TensorPrimitives: p = exp(o - max) / sum, log p(label) = (o_label - max) - log sum;
+    /// non-finite rows as LogSoftmax defines them.
+    static void ByLibrary(ReadOnlySpan<float> o, int label, Span<float> p, out float logLabel)
+    {
+        if (o.IsEmpty)
+        {
+            logLabel = float.NaN;
+            return;
+        }
+        float max = TensorPrimitives.Max(o);
+        if (!float.IsFinite(max))
+        {
+            LogSoftmax.Compute(o, p);
+            logLabel = p[label];
+            TensorPrimitives.Exp(p, p);
+            return;
+        }
+        TensorPrimitives.Subtract(o, max, p);
+        TensorPrimitives.Exp(p, p);
+        float sum = TensorPrimitives.Sum(p);
+        TensorPrimitives.Multiply(p, 1f / sum, p);
+        logLabel = o[label] - max - MathF.Log(sum);
+    }
+
+    static void Check(ReadOnlySpan<float> o, int rows, int n, ReadOnlySpan<int> labels, int rowsPerLabel, Span<float> p, Span<float> logLabel)
+    {
+        if (rows < 0 || n < 0 || rowsPerLabel < 1) SfnnThrow.Argument("negative sizes or fewer than one row per label");
+        if (o.Length < rows * n) SfnnThrow.ArgumentLength(nameof(o), o.Length, rows * n);
+        if (p.Length < rows * n || logLabel.Length < rows) SfnnThrow.DestinationTooShort();
+        int labelRows = (rows + rowsPerLabel - 1) / rowsPerLabel;
+        if (labels.Length < labelRows) SfnnThrow.ArgumentLength(nameof(labels), labels.Length, labelRows);
+        for (int i = 0; i < labelRows; i++)
+            if ((uint)labels[i] >= (uint)n) SfnnThrow.Argument($"label {labels[i]} is not one of the {n} classes");
+    }
+}
