@@ -139,10 +139,18 @@ public sealed class MinibatchGradient : IShardedWork
             sliceFinite[slice] = true;
             return;
         }
-        shardGradients[0].Data.AsSpan(lo, hi - lo).CopyTo(total);
-        for (int t = 1; t < shardGradients.Length; t++)
-            TensorPrimitives.Add(total, shardGradients[t].Data.AsSpan(lo, hi - lo), total);
-        TensorPrimitives.Multiply(total, 1f / batchCount, total);
+        // one pass over the share for one or two shards (the usual cases), in shard order for more
+        float scale = 1f / batchCount;
+        var first = shardGradients[0].Data.AsSpan(lo, hi - lo);
+        if (shardGradients.Length == 1) TensorPrimitives.Multiply(first, scale, total);
+        else if (shardGradients.Length == 2) TensorPrimitives.AddMultiply(first, shardGradients[1].Data.AsSpan(lo, hi - lo), scale, total);
+        else
+        {
+            first.CopyTo(total);
+            for (int t = 1; t < shardGradients.Length; t++)
+                TensorPrimitives.Add(total, shardGradients[t].Data.AsSpan(lo, hi - lo), total);
+            TensorPrimitives.Multiply(total, scale, total);
+        }
         // the largest magnitude is NaN or infinite if any entry is: one vectorized pass
         sliceFinite[slice] = float.IsFinite(TensorPrimitives.MaxMagnitude(total));
     }
