@@ -43,7 +43,8 @@ public sealed class NetworkPass
     /// (`sfnn bench --phases`, alternating runs with the sums switched off).
     const double DifferenceForwardDensity = 0.2;
     /// The same for `G(W_2)`, whose scatter of d_2's rows into G^T is bound by stores: 0.39 ms at
-    /// 0.1 and 0.72 at 0.2 against 0.69 for the dense product.
+    /// 0.1 and 0.72 at 0.2 against 0.69 for the dense product alone; in a whole step at 0.18 it
+    /// was slower than dense (medians 7.46 against 6.20 ms, alternating 1-thread bench runs).
     const double DifferenceGradientDensity = 0.12;
 
     readonly NetworkShape shape;
