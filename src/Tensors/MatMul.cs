@@ -2,7 +2,8 @@
 //   Forward         C(B,H)  = X(B,D) · W(H,D)^T        (pre-activations; W as stored)
 //   InputGradient   C(B,D)  = G(B,H) · W(H,D)          (back-propagated signal)
 //   WeightGradient  C(H,D) += G(B,H)^T · X(B,D)        (accumulates over the batch)
-// Variants: Reference (plain triple loop) and one blocked Vector512 FMA path. Hand-written
+// Variants: Reference (plain triple loop) and a blocked Vector512 FMA path, with a 12x16 kernel
+// for products with at most 16 columns (the classifier's output layer). Hand-written
 // because TensorPrimitives has no matrix product. The blocked path packs a K-slice of the
 // right operand into 32-column panels (zero-padded), then sweeps 6-row tiles of the left
 // operand against each panel while the panel stays in L1 (a BLIS-style 6x32 micro-kernel:
@@ -101,6 +102,12 @@ public static unsafe class MatMul
             GemmScalar(a, aRow, aK, b, bK, bCol, c, ldc, m, n, k, accumulate);
             return;
         }
+        bool packLeftNeeded = aRow == 1 && aK != 1;
+        if (n <= 16 && !packLeftNeeded)
+        {
+            GemmNarrow(a, aRow, aK, b, bK, bCol, c, ldc, m, n, k, accumulate);
+            return;
+        }
         int panels = (n + NR - 1) / NR;
         // equal k-slices of at most KC: 784 = 4 x 196, not 3 x 256 + 16 (a thin last slice costs
         // a whole pass over C for little work)
@@ -108,7 +115,7 @@ public static unsafe class MatMul
         int packLength = panels * NR * slice;
         var pack = packBuffer;
         if (pack is null || pack.Length < packLength) packBuffer = pack = GC.AllocateUninitializedArray<float>(packLength, pinned: true);
-        bool packLeft = aRow == 1 && aK != 1;
+        bool packLeft = packLeftNeeded;
         int tiles = (m + MR - 1) / MR;
         int leftLength = packLeft ? tiles * MR * slice : 0;
         var left = leftPackBuffer;
@@ -135,6 +142,91 @@ public static unsafe class MatMul
                 }
             }
         }
+    }
+
+    /// C with at most 16 columns (the classifier's 10 outputs): one 16-wide panel and 12-row
+    /// tiles, so a k step does 12 FMAs of 16 lanes with 10 useful, where the 6x32 kernel's 12 had
+    /// 10 of 32. The same k-slices, so each entry sums in the same order as the wide path. The left
+    /// operand is read in place (its k stride is 1 on every call that gets here); the last,
+    /// partial tile is first copied into 12 zero-padded rows.
+    static void GemmNarrow(float* a, nint aRow, nint aK, float* b, nint bK, nint bCol,
+                           float* c, nint ldc, int m, int n, int k, bool accumulate)
+    {
+        int slice = (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC);
+        var pack = packBuffer;
+        int packLength = 16 * slice + NarrowRows * slice;
+        if (pack is null || pack.Length < packLength) packBuffer = pack = GC.AllocateUninitializedArray<float>(Math.Max(packLength, NR * KC), pinned: true);
+        float* edgeTile = stackalloc float[NarrowRows * 16];
+        fixed (float* packed = pack)
+        {
+            float* rowsCopy = packed + 16 * slice;
+            for (int k0 = 0; k0 < k; k0 += slice)
+            {
+                int kc = Math.Min(slice, k - k0);
+                for (int p = 0; p < kc; p++)
+                {
+                    float* src = b + (k0 + p) * bK, dst = packed + p * 16;
+                    for (int j = 0; j < n; j++) dst[j] = src[j * bCol];
+                    for (int j = n; j < 16; j++) dst[j] = 0;
+                }
+                bool add = accumulate || k0 > 0;
+                for (int i0 = 0; i0 < m; i0 += NarrowRows)
+                {
+                    int rows = Math.Min(NarrowRows, m - i0);
+                    float* tile = a + i0 * aRow + k0 * aK;
+                    nint tileRow = aRow;
+                    if (rows < NarrowRows)
+                    {
+                        new Span<float>(rowsCopy, NarrowRows * kc).Clear();
+                        for (int r = 0; r < rows; r++)
+                            for (int p = 0; p < kc; p++) rowsCopy[r * kc + p] = tile[r * aRow + p * aK];
+                        tile = rowsCopy;
+                        tileRow = kc;
+                    }
+                    Kernel12x16(tile, tileRow, rows < NarrowRows ? 1 : aK, packed, kc, c + i0 * ldc, ldc, rows, n, add, edgeTile);
+                }
+            }
+        }
+    }
+
+    const int NarrowRows = 12;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Kernel12x16(float* a, nint aRow, nint aK, float* panel, int kc,
+                            float* c, nint ldc, int rows, int cols, bool accumulate, float* tile)
+    {
+        // rows 6..11 through a second base pointer, so five row offsets serve both halves and
+        // stay in registers (eleven offsets were reloaded from the stack on every k)
+        float* a6 = a + 6 * aRow;
+        nint o1 = aRow, o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow;
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        Vector512<float> c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var w = Vector512.Load(panel);
+            panel += 16;
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), w, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o1]), w, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o2]), w, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o3]), w, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o4]), w, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o5]), w, c5);
+            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a6[0]), w, c6);
+            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a6[o1]), w, c7);
+            c8 = Vector512.FusedMultiplyAdd(Vector512.Create(a6[o2]), w, c8);
+            c9 = Vector512.FusedMultiplyAdd(Vector512.Create(a6[o3]), w, c9);
+            c10 = Vector512.FusedMultiplyAdd(Vector512.Create(a6[o4]), w, c10);
+            c11 = Vector512.FusedMultiplyAdd(Vector512.Create(a6[o5]), w, c11);
+            a += aK;
+            a6 += aK;
+        }
+        // spill the tile and copy the valid block (at most 12 x 16, so a plain loop)
+        c0.Store(tile); c1.Store(tile + 16); c2.Store(tile + 32); c3.Store(tile + 48);
+        c4.Store(tile + 64); c5.Store(tile + 80); c6.Store(tile + 96); c7.Store(tile + 112);
+        c8.Store(tile + 128); c9.Store(tile + 144); c10.Store(tile + 160); c11.Store(tile + 176);
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < cols; j++)
+                c[r * ldc + j] = accumulate ? c[r * ldc + j] + tile[r * 16 + j] : tile[r * 16 + j];
     }
 
     /// Panel p holds B(0..kc, 32p..32p+31) as kc rows of 32 floats; columns past n are zero.
