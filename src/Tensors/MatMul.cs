@@ -120,23 +120,30 @@ public static unsafe class MatMul
         int leftLength = packLeft ? tiles * MR * slice : 0;
         var left = leftPackBuffer;
         if (packLeft && (left is null || left.Length < leftLength)) leftPackBuffer = left = GC.AllocateUninitializedArray<float>(leftLength, pinned: true);
+        // With few rows of C (the output layer's weight gradient has 10) each packed panel would
+        // serve only a tile or two, so whole panels of a row-contiguous B are read in place; the
+        // ragged last panel is still packed, so nothing is read past B's last row.
+        bool inPlace = bCol == 1 && m <= 4 * MR;
+        int wholePanels = n / NR;
         float* edgeTile = stackalloc float[MR * NR];
         fixed (float* packed = pack, leftPacked = left)
         {
             for (int k0 = 0; k0 < k; k0 += slice)
             {
                 int kc = Math.Min(slice, k - k0);
-                PackPanels(b + k0 * bK, bK, bCol, kc, n, packed);
+                if (!inPlace) PackPanels(b + k0 * bK, bK, bCol, kc, n, packed);
+                else if (wholePanels < panels) PackPanels(b + k0 * bK + wholePanels * NR, bK, bCol, kc, n - wholePanels * NR, packed + wholePanels * NR * kc);
                 if (packLeft) PackTiles(a + k0 * aK, aK, kc, m, leftPacked);
                 bool add = accumulate || k0 > 0;
                 for (int p = 0; p < panels; p++)
                 {
                     int j0 = p * NR, cols = Math.Min(NR, n - j0);
-                    float* panel = packed + p * NR * kc;
+                    bool direct = inPlace && p < wholePanels;
+                    float* panel = direct ? b + k0 * bK + j0 : packed + p * NR * kc;
                     for (int i0 = 0; i0 < m; i0 += MR)
                     {
                         float* tile = packLeft ? leftPacked + i0 * kc : a + i0 * aRow + k0 * aK;
-                        Kernel6x32(tile, packLeft ? 1 : aRow, packLeft ? MR : aK, panel, kc,
+                        Kernel6x32(tile, packLeft ? 1 : aRow, packLeft ? MR : aK, panel, direct ? bK : NR, kc,
                                    c + i0 * ldc + j0, ldc, Math.Min(MR, m - i0), cols, add, edgeTile);
                     }
                 }
@@ -310,7 +317,7 @@ public static unsafe class MatMul
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Kernel6x32(float* a, nint aRow, nint aK, float* panel, int kc,
+    static void Kernel6x32(float* a, nint aRow, nint aK, float* panel, nint panelRow, int kc,
                            float* c, nint ldc, int rows, int cols, bool accumulate, float* tile)
     {
         // Missing rows of an edge tile re-read row 0; their results are never stored.
@@ -322,7 +329,7 @@ public static unsafe class MatMul
         {
             var b0 = Vector512.Load(panel);
             var b1 = Vector512.Load(panel + 16);
-            panel += NR;
+            panel += panelRow;
             var x = Vector512.Create(a[0]);
             c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
             x = Vector512.Create(a[o1]);
