@@ -438,8 +438,10 @@ public sealed class NetworkPass
         int n = shape.Sizes[k + 1];
         var hk = h[k].AsSpan(0, Rows * n);
         float ones = hk.IsEmpty ? 0 : TensorPrimitives.Sum(hk);
+        // above it a layer of at most 16 units (the classifier's 10 outputs) has MatMul's narrow
+        // kernel, and each selected row would be one masked vector
         bool sparse = Products == ProductStrategy.Sparse
-            || (Products == ProductStrategy.Auto && ones <= SparseForwardDensity * hk.Length);
+            || (Products == ProductStrategy.Auto && ones <= SparseForwardDensity * hk.Length && shape.Sizes[k + 2] > 16);
         if (sparse) active[k].Build(hk, Rows, n);
         else active[k].Clear();
     }
