@@ -402,7 +402,8 @@ public sealed class NetworkPass
                                  ReadOnlySpan<float> d2, int n2, Span<float> statistics, long t)
     {
         int E = Examples, n1 = shape.Sizes[1];
-        var d2Sum = SumOverSamples(d2, E, Samples, n2);
+        // G(W_2) from the differences, the step just before, left this very sum in `sampleSum`
+        var d2Sum = gradientFromDifferences ? sampleSum.AsSpan(0, E * n2) : SumOverSamples(d2, E, Samples, n2);
         var g1Sum = g.AsSpan(0, E * n1);
         MatMul.InputGradient(d2Sum, theta.W(1), g1Sum, E, n2, n1);
         t = Mark(PassPhase.InputGradient, t);
