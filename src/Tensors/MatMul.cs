@@ -3,7 +3,8 @@
 //   InputGradient   C(B,D)  = G(B,H) · W(H,D)          (back-propagated signal)
 //   WeightGradient  C(H,D) += G(B,H)^T · X(B,D)        (accumulates over the batch)
 // Variants: Reference (plain triple loop) and a blocked Vector512 FMA path, with a 12x16 kernel
-// for products with at most 16 columns (the classifier's output layer). Hand-written
+// for products with at most 16 columns (the classifier's output layer) and a 6x16 kernel for a
+// last panel of at most 16 columns; ragged edges are written with masked stores. Hand-written
 // because TensorPrimitives has no matrix product. The blocked path packs a K-slice of the
 // right operand into 32-column panels (zero-padded), then sweeps 6-row tiles of the left
 // operand against each panel while the panel stays in L1 (a BLIS-style 6x32 micro-kernel:
@@ -125,7 +126,6 @@ public static unsafe class MatMul
         // ragged last panel is still packed, so nothing is read past B's last row.
         bool inPlace = bCol == 1 && m <= 4 * MR;
         int wholePanels = n / NR;
-        float* edgeTile = stackalloc float[MR * NR];
         fixed (float* packed = pack, leftPacked = left)
         {
             for (int k0 = 0; k0 < k; k0 += slice)
@@ -143,8 +143,13 @@ public static unsafe class MatMul
                     for (int i0 = 0; i0 < m; i0 += MR)
                     {
                         float* tile = packLeft ? leftPacked + i0 * kc : a + i0 * aRow + k0 * aK;
-                        Kernel6x32(tile, packLeft ? 1 : aRow, packLeft ? MR : aK, panel, direct ? bK : NR, kc,
-                                   c + i0 * ldc + j0, ldc, Math.Min(MR, m - i0), cols, add, edgeTile);
+                        // an edge panel of at most 16 columns (200 = 6 x 32 + 8) needs only half the FMAs
+                        if (cols <= 16)
+                            Kernel6x16(tile, packLeft ? 1 : aRow, packLeft ? MR : aK, panel, direct ? bK : NR, kc,
+                                       c + i0 * ldc + j0, ldc, Math.Min(MR, m - i0), cols, add);
+                        else
+                            Kernel6x32(tile, packLeft ? 1 : aRow, packLeft ? MR : aK, panel, direct ? bK : NR, kc,
+                                       c + i0 * ldc + j0, ldc, Math.Min(MR, m - i0), cols, add);
                     }
                 }
             }
@@ -163,7 +168,6 @@ public static unsafe class MatMul
         var pack = packBuffer;
         int packLength = 16 * slice + NarrowRows * slice;
         if (pack is null || pack.Length < packLength) packBuffer = pack = GC.AllocateUninitializedArray<float>(Math.Max(packLength, NR * KC), pinned: true);
-        float* edgeTile = stackalloc float[NarrowRows * 16];
         fixed (float* packed = pack)
         {
             float* rowsCopy = packed + 16 * slice;
@@ -190,7 +194,7 @@ public static unsafe class MatMul
                         tile = rowsCopy;
                         tileRow = kc;
                     }
-                    Kernel12x16(tile, tileRow, rows < NarrowRows ? 1 : aK, packed, kc, c + i0 * ldc, ldc, rows, n, add, edgeTile);
+                    Kernel12x16(tile, tileRow, rows < NarrowRows ? 1 : aK, packed, kc, c + i0 * ldc, ldc, rows, n, add);
                 }
             }
         }
@@ -200,7 +204,7 @@ public static unsafe class MatMul
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Kernel12x16(float* a, nint aRow, nint aK, float* panel, int kc,
-                            float* c, nint ldc, int rows, int cols, bool accumulate, float* tile)
+                            float* c, nint ldc, int rows, int cols, bool accumulate)
     {
         // rows 6..11 through a second base pointer, so five row offsets serve both halves and
         // stay in registers (eleven offsets were reloaded from the stack on every k)
@@ -227,13 +231,19 @@ public static unsafe class MatMul
             a += aK;
             a6 += aK;
         }
-        // spill the tile and copy the valid block (at most 12 x 16, so a plain loop)
-        c0.Store(tile); c1.Store(tile + 16); c2.Store(tile + 32); c3.Store(tile + 48);
-        c4.Store(tile + 64); c5.Store(tile + 80); c6.Store(tile + 96); c7.Store(tile + 112);
-        c8.Store(tile + 128); c9.Store(tile + 144); c10.Store(tile + 160); c11.Store(tile + 176);
-        for (int r = 0; r < rows; r++)
-            for (int j = 0; j < cols; j++)
-                c[r * ldc + j] = accumulate ? c[r * ldc + j] + tile[r * 16 + j] : tile[r * 16 + j];
+        var mask = ColumnMask(cols);
+        StoreMasked(c, c0, mask, accumulate);
+        if (rows > 1) StoreMasked(c + 1 * ldc, c1, mask, accumulate);
+        if (rows > 2) StoreMasked(c + 2 * ldc, c2, mask, accumulate);
+        if (rows > 3) StoreMasked(c + 3 * ldc, c3, mask, accumulate);
+        if (rows > 4) StoreMasked(c + 4 * ldc, c4, mask, accumulate);
+        if (rows > 5) StoreMasked(c + 5 * ldc, c5, mask, accumulate);
+        if (rows > 6) StoreMasked(c + 6 * ldc, c6, mask, accumulate);
+        if (rows > 7) StoreMasked(c + 7 * ldc, c7, mask, accumulate);
+        if (rows > 8) StoreMasked(c + 8 * ldc, c8, mask, accumulate);
+        if (rows > 9) StoreMasked(c + 9 * ldc, c9, mask, accumulate);
+        if (rows > 10) StoreMasked(c + 10 * ldc, c10, mask, accumulate);
+        if (rows > 11) StoreMasked(c + 11 * ldc, c11, mask, accumulate);
     }
 
     /// Panel p holds B(0..kc, 32p..32p+31) as kc rows of 32 floats; columns past n are zero.
@@ -318,7 +328,7 @@ public static unsafe class MatMul
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Kernel6x32(float* a, nint aRow, nint aK, float* panel, nint panelRow, int kc,
-                           float* c, nint ldc, int rows, int cols, bool accumulate, float* tile)
+                           float* c, nint ldc, int rows, int cols, bool accumulate)
     {
         // Missing rows of an edge tile re-read row 0; their results are never stored.
         nint o1 = rows > 1 ? aRow : 0, o2 = rows > 2 ? 2 * aRow : 0, o3 = rows > 3 ? 3 * aRow : 0;
@@ -354,14 +364,66 @@ public static unsafe class MatMul
             if (rows > 5) StoreRow(c + 5 * ldc, c50, c51, accumulate);
             return;
         }
-        // Ragged right edge: spill the tile (caller's scratch: a stackalloc here made the JIT
-        // store every accumulator to the stack on every k) and copy the valid columns.
-        c00.Store(tile); c01.Store(tile + 16); c10.Store(tile + 32); c11.Store(tile + 48);
-        c20.Store(tile + 64); c21.Store(tile + 80); c30.Store(tile + 96); c31.Store(tile + 112);
-        c40.Store(tile + 128); c41.Store(tile + 144); c50.Store(tile + 160); c51.Store(tile + 176);
-        for (int r = 0; r < rows; r++)
-            for (int j = 0; j < cols; j++)
-                c[r * ldc + j] = accumulate ? c[r * ldc + j] + tile[r * NR + j] : tile[r * NR + j];
+        // Ragged right edge: masked stores of the valid columns (a scalar copy of a spilled tile
+        // cost a fifth of an edge panel's time)
+        var mask0 = ColumnMask(cols);
+        var mask1 = ColumnMask(cols - 16);
+        StoreRowMasked(c, c00, c01, mask0, mask1, accumulate);
+        if (rows > 1) StoreRowMasked(c + ldc, c10, c11, mask0, mask1, accumulate);
+        if (rows > 2) StoreRowMasked(c + 2 * ldc, c20, c21, mask0, mask1, accumulate);
+        if (rows > 3) StoreRowMasked(c + 3 * ldc, c30, c31, mask0, mask1, accumulate);
+        if (rows > 4) StoreRowMasked(c + 4 * ldc, c40, c41, mask0, mask1, accumulate);
+        if (rows > 5) StoreRowMasked(c + 5 * ldc, c50, c51, mask0, mask1, accumulate);
+    }
+
+    /// The left 16 columns of a panel: Kernel6x32's tile with one vector per row. Two sets of six
+    /// accumulators, for even and odd k, keep twelve FMA chains in flight as the wide kernel does.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Kernel6x16(float* a, nint aRow, nint aK, float* panel, nint panelRow, int kc,
+                           float* c, nint ldc, int rows, int cols, bool accumulate)
+    {
+        nint o1 = rows > 1 ? aRow : 0, o2 = rows > 2 ? 2 * aRow : 0, o3 = rows > 3 ? 3 * aRow : 0;
+        nint o4 = rows > 4 ? 4 * aRow : 0, o5 = rows > 5 ? 5 * aRow : 0;
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        Vector512<float> e0 = default, e1 = default, e2 = default, e3 = default, e4 = default, e5 = default;
+        int p = 0;
+        for (; p + 2 <= kc; p += 2)
+        {
+            var b = Vector512.Load(panel);
+            var f = Vector512.Load(panel + panelRow);
+            panel += 2 * panelRow;
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o1]), b, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o2]), b, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o3]), b, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o4]), b, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o5]), b, c5);
+            a += aK;
+            e0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), f, e0);
+            e1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o1]), f, e1);
+            e2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o2]), f, e2);
+            e3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o3]), f, e3);
+            e4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o4]), f, e4);
+            e5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o5]), f, e5);
+            a += aK;
+        }
+        if (p < kc)
+        {
+            var b = Vector512.Load(panel);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o1]), b, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o2]), b, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o3]), b, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o4]), b, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[o5]), b, c5);
+        }
+        var mask = ColumnMask(cols);
+        StoreMasked(c, c0 + e0, mask, accumulate);
+        if (rows > 1) StoreMasked(c + ldc, c1 + e1, mask, accumulate);
+        if (rows > 2) StoreMasked(c + 2 * ldc, c2 + e2, mask, accumulate);
+        if (rows > 3) StoreMasked(c + 3 * ldc, c3 + e3, mask, accumulate);
+        if (rows > 4) StoreMasked(c + 4 * ldc, c4 + e4, mask, accumulate);
+        if (rows > 5) StoreMasked(c + 5 * ldc, c5 + e5, mask, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -374,6 +436,25 @@ public static unsafe class MatMul
         }
         v0.Store(c);
         v1.Store(c + 16);
+    }
+
+    /// Lanes below `cols` (none when it is 0 or less, all from 16).
+    static Vector512<float> ColumnMask(int cols) =>
+        Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void StoreRowMasked(float* c, Vector512<float> v0, Vector512<float> v1, Vector512<float> mask0, Vector512<float> mask1, bool accumulate)
+    {
+        StoreMasked(c, v0, mask0, accumulate);
+        StoreMasked(c + 16, v1, mask1, accumulate);
+    }
+
+    /// Writes (or adds) the lanes of `v` that `mask` selects; the others are neither read nor written.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void StoreMasked(float* c, Vector512<float> v, Vector512<float> mask, bool accumulate)
+    {
+        if (accumulate) v += Avx512F.MaskLoad(c, mask, Vector512<float>.Zero);
+        Avx512F.MaskStore(c, mask, v);
     }
 
     static void GemmScalar(float* a, nint aRow, nint aK, float* b, nint bK, nint bCol,
