@@ -69,7 +69,7 @@ public sealed class NetworkPass
     readonly float[] reference;      // (E, n1) r = [s_1 > 1/2], the state h_1's samples mostly share
     readonly float[] referenceRows;  // (E, n2) r W_2^T
     readonly DifferenceLists differences; // where h_1 differs from r, by sign
-    readonly float[] paddedRows;     // (n1, ld) W_2^T or G(W_2)^T, rows padded to ld = 16k >= n2
+    readonly AlignedBuffer paddedRows; // (n1, ld) W_2^T or G(W_2)^T, rows padded to ld = 16k >= n2 and 64-byte aligned
     bool forwardFromDifferences;     // whether this chunk's a_2 runs from `differences`
     bool gradientFromDifferences;    // whether this chunk's G(W_2) does
 
@@ -111,7 +111,7 @@ public sealed class NetworkPass
         reference = new float[twoLayers ? maxExamples * n1 : 0];
         referenceRows = new float[twoLayers ? maxExamples * n2 : 0];
         differences = new DifferenceLists(twoLayers ? rows : 0, twoLayers ? n1 : 0);
-        paddedRows = new float[twoLayers ? n1 * PaddedWidth(n2) : 0];
+        paddedRows = new AlignedBuffer(twoLayers ? n1 * PaddedWidth(n2) : 0);
     }
 
     /// How products with sampled states are computed; `Auto` picks by measured density, the others
