@@ -34,6 +34,42 @@ public static unsafe class MatMul
             Gemm(px, D, 1, pw, 1, D, pc, H, B, H, D, accumulate: false);
     }
 
+    /// `Forward` by weights packed with `PackForward`: the same sums in the same order.
+    public static void Forward(ReadOnlySpan<float> x, PackedWeights w, Span<float> c, int B)
+    {
+        int D = w.Inputs, H = w.Outputs;
+        CheckLengths(x.Length, B * D, H * D, H * D, c.Length, B * H);
+        fixed (float* px = x, pc = c, packed = w.Buffer.Span)
+            Gemm(px, D, 1, null, 1, D, pc, H, B, H, D, accumulate: false, packed);
+    }
+
+    /// Packs panels `[part * P / parts, (part + 1) * P / parts)` of every k-slice of `w` (H, D)
+    /// into `packed`; calling it for every part of the same count fills it.
+    public static void PackForward(ReadOnlySpan<float> w, PackedWeights packed, int part = 0, int parts = 1)
+    {
+        int D = packed.Inputs, H = packed.Outputs, panels = packed.Panels;
+        if (w.Length != H * D) SfnnThrow.ArgumentLength("weights", w.Length, H * D);
+        if (parts < 1 || (uint)part >= (uint)parts) SfnnThrow.Argument("part must lie in [0, parts)");
+        int first = (int)((long)panels * part / parts), end = (int)((long)panels * (part + 1) / parts);
+        if (first == end || D == 0) return;
+        int slice = SliceDepth(D);
+        fixed (float* pw = w, destination = packed.Buffer.Span)
+            for (int k0 = 0; k0 < D; k0 += slice)
+            {
+                int kc = Math.Min(slice, D - k0), j0 = first * NR;
+                PackPanels(pw + k0 + j0 * (nint)D, 1, D, kc, Math.Min(H, end * NR) - j0, destination + k0 * panels * NR + j0 * kc);
+            }
+    }
+
+    /// Products with at most this many columns run through the narrow 12x16 kernel.
+    public const int NarrowWidth = 16;
+    internal const int PanelWidth = NR;
+    internal static int PanelCount(int n) => (n + NR - 1) / NR;
+
+    /// Equal k-slices of at most KC: 784 = 4 x 196, not 3 x 256 + 16 (a thin last slice costs
+    /// a whole pass over C for little work).
+    static int SliceDepth(int k) => (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC);
+
     /// `c[i*D + j] = sum_k g[i*H + k] * w[k*D + j]`.
     public static void InputGradient(ReadOnlySpan<float> g, ReadOnlySpan<float> w, Span<float> c, int B, int H, int D)
     {
@@ -93,27 +129,27 @@ public static unsafe class MatMul
         if (c != cExpected) SfnnThrow.ArgumentLength("destination", c, cExpected);
     }
 
-    /// C(m,n) (+)= A(m,k) · B(k,n), where A(i,p) = a[i*aRow + p*aK] and B(p,j) = b[p*bK + j*bCol].
+    /// C(m,n) (+)= A(m,k) · B(k,n), where A(i,p) = a[i*aRow + p*aK] and B(p,j) = b[p*bK + j*bCol],
+    /// or B already packed (`PackForward`: every slice's panels, one slice after another).
     static void Gemm(float* a, nint aRow, nint aK, float* b, nint bK, nint bCol,
-                     float* c, nint ldc, int m, int n, int k, bool accumulate)
+                     float* c, nint ldc, int m, int n, int k, bool accumulate, float* prepacked = null)
     {
         if (m == 0 || n == 0) return;
         if (KernelIsa.Current != Isa.Vector512 || k == 0)
         {
-            GemmScalar(a, aRow, aK, b, bK, bCol, c, ldc, m, n, k, accumulate);
+            if (prepacked == null) GemmScalar(a, aRow, aK, b, bK, bCol, c, ldc, m, n, k, accumulate);
+            else ForwardPackedScalar(a, aRow, prepacked, c, ldc, m, n, k);
             return;
         }
         bool packLeftNeeded = aRow == 1 && aK != 1;
-        if (n <= 16 && !packLeftNeeded)
+        if (n <= NarrowWidth && !packLeftNeeded && prepacked == null)
         {
             GemmNarrow(a, aRow, aK, b, bK, bCol, c, ldc, m, n, k, accumulate);
             return;
         }
-        int panels = (n + NR - 1) / NR;
-        // equal k-slices of at most KC: 784 = 4 x 196, not 3 x 256 + 16 (a thin last slice costs
-        // a whole pass over C for little work)
-        int slice = (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC);
-        int packLength = panels * NR * slice;
+        int panels = PanelCount(n);
+        int slice = SliceDepth(k);
+        int packLength = prepacked != null ? 0 : panels * NR * slice;
         var pack = packBuffer;
         if (pack is null || pack.Length < packLength) packBuffer = pack = GC.AllocateUninitializedArray<float>(packLength, pinned: true);
         bool packLeft = packLeftNeeded;
@@ -124,15 +160,16 @@ public static unsafe class MatMul
         // With few rows of C (the output layer's weight gradient has 10) each packed panel would
         // serve only a tile or two, so whole panels of a row-contiguous B are read in place; the
         // ragged last panel is still packed, so nothing is read past B's last row.
-        bool inPlace = bCol == 1 && m <= 4 * MR;
+        bool inPlace = bCol == 1 && m <= 4 * MR && prepacked == null;
         int wholePanels = n / NR;
-        fixed (float* packed = pack, leftPacked = left)
+        fixed (float* packBase = pack, leftPacked = left)
         {
             for (int k0 = 0; k0 < k; k0 += slice)
             {
                 int kc = Math.Min(slice, k - k0);
-                if (!inPlace) PackPanels(b + k0 * bK, bK, bCol, kc, n, packed);
-                else if (wholePanels < panels) PackPanels(b + k0 * bK + wholePanels * NR, bK, bCol, kc, n - wholePanels * NR, packed + wholePanels * NR * kc);
+                float* packed = prepacked != null ? prepacked + k0 * panels * NR : packBase;
+                if (prepacked == null && !inPlace) PackPanels(b + k0 * bK, bK, bCol, kc, n, packed);
+                else if (inPlace && wholePanels < panels) PackPanels(b + k0 * bK + wholePanels * NR, bK, bCol, kc, n - wholePanels * NR, packed + wholePanels * NR * kc);
                 if (packLeft) PackTiles(a + k0 * aK, aK, kc, m, leftPacked);
                 bool add = accumulate || k0 > 0;
                 for (int p = 0; p < panels; p++)
@@ -164,7 +201,7 @@ public static unsafe class MatMul
     static void GemmNarrow(float* a, nint aRow, nint aK, float* b, nint bK, nint bCol,
                            float* c, nint ldc, int m, int n, int k, bool accumulate)
     {
-        int slice = (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC);
+        int slice = SliceDepth(k);
         var pack = packBuffer;
         int packLength = 16 * slice + NarrowRows * slice;
         if (pack is null || pack.Length < packLength) packBuffer = pack = GC.AllocateUninitializedArray<float>(Math.Max(packLength, NR * KC), pinned: true);
@@ -455,6 +492,24 @@ public static unsafe class MatMul
     {
         if (accumulate) v += Avx512F.MaskLoad(c, mask, Vector512<float>.Zero);
         Avx512F.MaskStore(c, mask, v);
+    }
+
+    /// `Forward` from packed weights with plain loops (for the ISAs without the blocked path):
+    /// B(p, j) is entry p - k0 of column j % 32 in panel j / 32 of the slice that starts at k0.
+    static void ForwardPackedScalar(float* a, nint aRow, float* packed, float* c, nint ldc, int m, int n, int k)
+    {
+        int panels = PanelCount(n), slice = SliceDepth(Math.Max(k, 1));
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float sum = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    int k0 = p / slice * slice, kc = Math.Min(slice, k - k0);
+                    sum += a[i * aRow + p] * packed[k0 * panels * NR + j / NR * NR * kc + (p - k0) * NR + j % NR];
+                }
+                c[i * ldc + j] = sum;
+            }
     }
 
     static void GemmScalar(float* a, nint aRow, nint aK, float* b, nint bK, nint bCol,

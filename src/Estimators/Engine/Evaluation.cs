@@ -15,6 +15,8 @@ public sealed class Evaluation : IShardedWork
     readonly double[] shardCriterion;
     readonly int[] shardErrors;
     readonly float[][] classMeans;
+    readonly WeightLayouts layouts; // prepared once per Run, shared by every chunk's pass
+    readonly PrepareLayouts prepareLayouts;
     Parameters theta = null!;
     ExampleSet data = null!;
     int samples;
@@ -35,7 +37,10 @@ public sealed class Evaluation : IShardedWork
         }
         shardCriterion = new double[pool.ThreadCount];
         shardErrors = new int[pool.ThreadCount];
+        layouts = new WeightLayouts(shape, secondTransposed: maxSamples > 1);
+        prepareLayouts = new PrepareLayouts(this);
     }
+
 
     /// Per-example `C_M` of the last `Run`, when a caller asked for it.
     public float[]? PerExample { get; set; }
@@ -48,6 +53,7 @@ public sealed class Evaluation : IShardedWork
         this.samples = sampled ? samples : 1;
         this.sampled = sampled;
         this.seed = seed;
+        pool.Run(prepareLayouts);
         pool.Run(this);
         double criterion = 0;
         int errors = 0;
@@ -71,7 +77,7 @@ public sealed class Evaluation : IShardedWork
         {
             int E = Math.Min(pass.MaxExamples, hi - start);
             var targets = TestChunk.Load(pass, data, start, E, seed, labels);
-            pass.Forward(theta, E, samples, sampled, labels[..E], targets);
+            pass.Forward(theta, E, samples, sampled, labels[..E], targets, layouts);
             for (int e = 0; e < E; e++)
             {
                 criterion += pass.Criterion(e);
@@ -82,6 +88,11 @@ public sealed class Evaluation : IShardedWork
         }
         shardCriterion[shard] = criterion;
         shardErrors[shard] = errors;
+    }
+
+    sealed class PrepareLayouts(Evaluation owner) : IShardedWork
+    {
+        public void Run(int shard) => owner.layouts.Prepare(owner.theta, shard, owner.passes.Length);
     }
 
     /// argmax_y of the mean over samples of P(y | h^(m)).

@@ -26,6 +26,8 @@ public sealed class MinibatchGradient : IShardedWork
     readonly double[] shardCriterion;
     readonly bool[] sliceFinite;
     readonly ShardSum shardSum;
+    readonly WeightLayouts layouts;
+    readonly PrepareLayouts prepareLayouts;
 
     Parameters theta = null!;
     ExampleSet data = null!;
@@ -50,6 +52,8 @@ public sealed class MinibatchGradient : IShardedWork
         shardCriterion = new double[pool.ThreadCount];
         sliceFinite = new bool[pool.ThreadCount];
         shardSum = new ShardSum(this);
+        layouts = new WeightLayouts(shape, secondTransposed: Samples > 1);
+        prepareLayouts = new PrepareLayouts(this);
         var hiddenWidths = shape.Sizes[1..^1];
         statistics = hiddenWidths.Select(w => new float[estimator.StatisticsLength(w)]).ToArray();
         for (int t = 0; t < pool.ThreadCount; t++)
@@ -79,6 +83,7 @@ public sealed class MinibatchGradient : IShardedWork
         batchStart = start;
         batchCount = count;
         this.epoch = epoch;
+        pool.Run(prepareLayouts);
         pool.Run(this);
         pool.Run(shardSum);
         GradientIsFinite = Array.IndexOf(sliceFinite, false) < 0;
@@ -120,7 +125,7 @@ public sealed class MinibatchGradient : IShardedWork
                 if (data.Labels is not null) labels[e] = data.Labels[index];
             }
             ReadOnlySpan<float> targets = data.Targets is null ? default : GatherTargets(pass, start, E);
-            pass.Forward(theta, E, Samples, Estimator.SamplesHidden, labels[..E], targets);
+            pass.Forward(theta, E, Samples, Estimator.SamplesHidden, labels[..E], targets, layouts);
             pass.Backward(theta, Estimator, gradient, labels[..E], targets, shardStatistics[shard]);
             for (int e = 0; e < E; e++) criterion += pass.Criterion(e);
         }
@@ -158,6 +163,11 @@ public sealed class MinibatchGradient : IShardedWork
     sealed class ShardSum(MinibatchGradient owner) : IShardedWork
     {
         public void Run(int shard) => owner.SumShards(shard);
+    }
+
+    sealed class PrepareLayouts(MinibatchGradient owner) : IShardedWork
+    {
+        public void Run(int shard) => owner.layouts.Prepare(owner.theta, shard, owner.passes.Length);
     }
 
     ReadOnlySpan<float> GatherTargets(NetworkPass pass, int start, int E)

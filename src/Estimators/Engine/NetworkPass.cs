@@ -70,6 +70,7 @@ public sealed class NetworkPass
     readonly float[] referenceRows;  // (E, n2) r W_2^T
     readonly DifferenceLists differences; // where h_1 differs from r, by sign
     readonly AlignedBuffer paddedRows; // (n1, ld) W_2^T or G(W_2)^T, rows padded to ld = 16k >= n2 and 64-byte aligned
+    WeightLayouts? layouts;          // this Forward's shared layouts of the weights, if any
     bool forwardFromDifferences;     // whether this chunk's a_2 runs from `differences`
     bool gradientFromDifferences;    // whether this chunk's G(W_2) does
 
@@ -152,11 +153,15 @@ public sealed class NetworkPass
     /// Samples every hidden layer (or, when `sample` is false, sets `h = s` with `M = 1`) and
     /// computes `log w`, `wbar` and `C_M`. `labels` (softmax head, length E) or `targets`
     /// (Bernoulli head, (E, nOut)) give each example's `y`.
+    /// `layouts`, when given, must have been prepared from `theta` (`WeightLayouts.Prepare`).
     public void Forward(Parameters theta, int examples, int samples, bool sample,
-                        ReadOnlySpan<int> labels, ReadOnlySpan<float> targets)
+                        ReadOnlySpan<int> labels, ReadOnlySpan<float> targets, WeightLayouts? layouts = null)
     {
         if ((uint)examples > (uint)MaxExamples || samples < 1 || samples > MaxSamples || (!sample && samples != 1))
             throw new ArgumentOutOfRangeException(nameof(examples));
+        if (layouts is not null && !layouts.PreparedFrom(theta))
+            SfnnThrow.Argument("the weight layouts were prepared from other parameters", nameof(layouts));
+        this.layouts = layouts;
         Examples = examples;
         Samples = samples;
         Sampled = sample;
@@ -165,7 +170,8 @@ public sealed class NetworkPass
 
         // a_1 = W_1 x + b_1 once per example; s_1 = sigmoid(a_1)
         var s1Chunk = s1.AsSpan(0, E * n1);
-        MatMul.Forward(x.AsSpan(0, E * n0), theta.W(0), s1Chunk, E, n0, n1);
+        if (layouts?.First is { } packedW1) MatMul.Forward(x.AsSpan(0, E * n0), packedW1, s1Chunk, E);
+        else MatMul.Forward(x.AsSpan(0, E * n0), theta.W(0), s1Chunk, E, n0, n1);
         BiasAdd.AddToRows(s1Chunk, E, theta.Bias(0));
         Sigmoid.Compute(s1Chunk, s1Chunk);
         t = Mark(PassPhase.FirstLayerForward, t);
@@ -308,7 +314,7 @@ public sealed class NetworkPass
             return;
         }
         var wTl = wT.AsSpan(0, nIn * nOut);
-        Transpose(theta.W(l), nOut, nIn, wTl, nOut);
+        Transpose.Rows(theta.W(l), nOut, nIn, wTl, nOut);
         SelectedRowSum.Sum(lists.RowIndex, lists.RowStart, lists.RowEnd, wTl, nOut, a, nOut, nOut, accumulate: false);
     }
 
@@ -342,9 +348,14 @@ public sealed class NetworkPass
         int E = Examples, M = Samples, n1 = shape.Sizes[1], n2 = shape.Sizes[2];
         var baseRows = referenceRows.AsSpan(0, E * n2);
         MatMul.Forward(reference.AsSpan(0, E * n1), theta.W(1), baseRows, E, n1, n2);
+        if (layouts?.SecondTransposed is { } shared)
+        {
+            SignedRowSum.Sum(differences, shared.Span, layouts.SecondStride, a, n2, n2, initial: baseRows, rowsPerInitial: M);
+            return;
+        }
         int ld = PaddedWidth(n2);
         var wT2 = paddedRows.AsSpan(0, n1 * ld);
-        Transpose(theta.W(1), n2, n1, wT2, ld);
+        Transpose.Rows(theta.W(1), n2, n1, wT2, ld);
         SignedRowSum.Sum(differences, wT2, ld, a, n2, n2, initial: baseRows, rowsPerInitial: M);
     }
 
@@ -362,21 +373,7 @@ public sealed class NetworkPass
         AddTransposed(gTl, n1, n2, ld, gradient.W(1));
     }
 
-    /// `destination (cols, rows)` = `source (rows, cols)` transposed, destination rows `ld` apart;
-    /// 16 source rows at a time, so each destination write is a contiguous run.
-    static unsafe void Transpose(ReadOnlySpan<float> source, int rows, int cols, Span<float> destination, int ld)
-    {
-        if (source.Length < rows * cols || destination.Length < (cols - 1) * ld + rows) SfnnThrow.DestinationTooShort();
-        fixed (float* src = source, dst = destination)
-            for (int i0 = 0; i0 < rows; i0 += 16)
-            {
-                int i1 = Math.Min(i0 + 16, rows);
-                for (int j = 0; j < cols; j++)
-                    for (int i = i0; i < i1; i++) dst[j * ld + i] = src[i * cols + j];
-            }
-    }
-
-    static int PaddedWidth(int n) => (n + 15) & ~15;
+    static int PaddedWidth(int n) => WeightLayouts.PaddedWidth(n);
 
     /// `destination (cols, rows) += source (rows, cols)` transposed (source rows `ld` apart),
     /// 16 source rows at a time.

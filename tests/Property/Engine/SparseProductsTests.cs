@@ -2,8 +2,6 @@ using FsCheck;
 using FsCheck.Fluent;
 using SimdSfnn.Estimators;
 using SimdSfnn.Estimators.Engine;
-using SimdSfnn.Nn;
-using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Property.Engine;
 
@@ -27,37 +25,9 @@ public sealed class SparseProductsTests
     {
         Prop.ForAll(Cases.ToArbitrary(), c =>
         {
-            var kind = (EstimatorKind)c.estimator;
-            var rnd = new Random(c.seed);
-            var head = c.bernoulli ? OutputHead.Bernoulli : OutputHead.Softmax;
-            int[] sizes = c.bernoulli ? [11, 17, 35, 9, 7] : [13, 21, 18, 5];
-            var shape = new NetworkShape(sizes, head);
-            var theta = TinyData.RandomParameters(shape, seed: c.seed, scale: 1.5); // some units saturate, some do not
-            var estimator = EstimatorRegistry.Create(kind, shape.Sizes[1..^1]);
-            int M = estimator.SamplesHidden ? c.samples : 1, E = c.examples;
-            var x = new float[E * shape.Inputs];
-            for (int i = 0; i < x.Length; i++) x[i] = (float)(rnd.NextDouble() * 2 - 1);
-            var labels = Enumerable.Range(0, E).Select(_ => rnd.Next(shape.Outputs)).ToArray();
-            var targets = new float[c.bernoulli ? E * shape.Outputs : 0];
-            for (int i = 0; i < targets.Length; i++) targets[i] = rnd.Next(2);
-
-            (float[] logW, float[] gradient, float[][] statistics) Run(ProductStrategy products)
-            {
-                var pass = new NetworkPass(shape, E, M) { Products = products };
-                for (int e = 0; e < E; e++)
-                {
-                    x.AsSpan(e * shape.Inputs, shape.Inputs).CopyTo(pass.Input(e));
-                    pass.Stream(e) = RandomStream.Create((ulong)c.seed, (ulong)e);
-                }
-                var gradient = new Parameters(shape);
-                var statistics = shape.Sizes[1..^1].Select(w => new float[estimator.StatisticsLength(w)]).ToArray();
-                pass.Forward(theta, E, M, estimator.SamplesHidden, labels, targets);
-                pass.Backward(theta, estimator, gradient, labels, targets, statistics);
-                var logW = Enumerable.Range(0, E).SelectMany(e => pass.LogWeights(e).ToArray()).ToArray();
-                return (logW, gradient.Data, statistics);
-            }
-            var dense = Run(ProductStrategy.Dense);
-            var sparse = Run(ProductStrategy.Sparse);
+            var fixture = new PassFixture((EstimatorKind)c.estimator, c.samples, c.examples, c.bernoulli, c.seed);
+            var dense = fixture.Run(ProductStrategy.Dense);
+            var sparse = fixture.Run(ProductStrategy.Sparse);
             // float sums in another order: relative to the values' size
             static bool Close(float[] a, float[] b) =>
                 a.Length == b.Length && a.Zip(b).All(p => Math.Abs(p.First - p.Second) <= 1e-4f * (1 + Math.Abs(p.First)));

@@ -1,0 +1,58 @@
+using SimdSfnn.Estimators;
+using SimdSfnn.Estimators.Engine;
+using SimdSfnn.Nn;
+using SimdSfnn.Tensors;
+
+namespace SimdSfnn.Property.Engine;
+
+/// A small network with widths off the 16-lane grid, random inputs, labels and targets, and one
+/// forward and backward pass over them: for tests that compute a pass two ways and compare.
+sealed class PassFixture
+{
+    readonly float[] x;
+    readonly int[] labels;
+    readonly float[] targets;
+    readonly int seed;
+
+    public PassFixture(EstimatorKind kind, int samples, int examples, bool bernoulli, int seed)
+    {
+        this.seed = seed;
+        var rnd = new Random(seed);
+        var head = bernoulli ? OutputHead.Bernoulli : OutputHead.Softmax;
+        int[] sizes = bernoulli ? [11, 17, 35, 9, 7] : [13, 21, 18, 5];
+        Shape = new NetworkShape(sizes, head);
+        Theta = TinyData.RandomParameters(Shape, seed: seed, scale: 1.5); // some units saturate, some do not
+        Estimator = EstimatorRegistry.Create(kind, Shape.Sizes[1..^1]);
+        Samples = Estimator.SamplesHidden ? samples : 1;
+        Examples = examples;
+        x = new float[examples * Shape.Inputs];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(rnd.NextDouble() * 2 - 1);
+        labels = Enumerable.Range(0, examples).Select(_ => rnd.Next(Shape.Outputs)).ToArray();
+        targets = new float[bernoulli ? examples * Shape.Outputs : 0];
+        for (int i = 0; i < targets.Length; i++) targets[i] = rnd.Next(2);
+    }
+
+    public NetworkShape Shape { get; }
+    public Parameters Theta { get; }
+    public IGradientEstimator Estimator { get; }
+    public int Samples { get; }
+    public int Examples { get; }
+
+    /// Every sample's log-weight, the summed gradient and the estimator's statistics of one pass.
+    public (float[] logW, float[] gradient, float[][] statistics) Run(ProductStrategy products, WeightLayouts? layouts = null)
+    {
+        int E = Examples, M = Samples;
+        var pass = new NetworkPass(Shape, E, M) { Products = products };
+        for (int e = 0; e < E; e++)
+        {
+            x.AsSpan(e * Shape.Inputs, Shape.Inputs).CopyTo(pass.Input(e));
+            pass.Stream(e) = RandomStream.Create((ulong)seed, (ulong)e);
+        }
+        var gradient = new Parameters(Shape);
+        var statistics = Shape.Sizes[1..^1].Select(w => new float[Estimator.StatisticsLength(w)]).ToArray();
+        pass.Forward(Theta, E, M, Estimator.SamplesHidden, labels, targets, layouts);
+        pass.Backward(Theta, Estimator, gradient, labels, targets, statistics);
+        var logW = Enumerable.Range(0, E).SelectMany(e => pass.LogWeights(e).ToArray()).ToArray();
+        return (logW, gradient.Data, statistics);
+    }
+}
