@@ -157,6 +157,23 @@ public class MomentumKernel
     [Benchmark] public bool Apply() => MomentumUpdate.Apply(theta, velocity, gradient, 0.9f, 1e-6f);
 }
 
+/// The two shards' gradient sums of the 784-200-200-10 net, scaled to the minibatch mean.
+public class ScaledSumKernel
+{
+    readonly float[] a = new float[199_210], b = new float[199_210], total = new float[199_210];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        KernelIsa.Current = KernelIsa.Best;
+        var random = new Random(5);
+        for (int i = 0; i < a.Length; i++) (a[i], b[i]) = ((float)(random.NextDouble() - 0.5), (float)(random.NextDouble() - 0.5));
+    }
+
+    [Benchmark(Baseline = true)] public bool Reference() => ScaledSum.Reference(a, b, 0.01f, total);
+    [Benchmark] public bool Apply() => ScaledSum.Apply(a, b, 0.01f, total);
+}
+
 /// The classifier's output head for one shard: softmax and log P(label) of 1000 rows of 10 logits.
 public class SoftmaxRowsKernel
 {

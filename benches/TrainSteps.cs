@@ -37,7 +37,7 @@ public abstract class StepBench
     {
         if (cursor + 100 > data.Count) cursor = 0;
         minibatch.Compute(theta, data, order, cursor, 100, 0);
-        optimizer.Step(minibatch.Gradient.Data, 1e-4f);
+        optimizer.Step(minibatch.Gradient.Data, 1e-4f, pool);
         cursor += 100;
     }
 

@@ -57,7 +57,7 @@ public sealed class Trainer(RunSettings settings, TaskData data, string outDir, 
                 double batchCriterion = minibatch.Compute(theta, data.Train, order, first, count, epoch);
                 if (!double.IsFinite(batchCriterion)) Diverged($"the criterion is {batchCriterion}", epoch, step);
                 if (!minibatch.GradientIsFinite) Diverged("the gradient is not finite", epoch, step);
-                if (!optimizer.Step(minibatch.Gradient.Data, schedule.At((long)epoch * stepsPerEpoch + step)))
+                if (!optimizer.Step(minibatch.Gradient.Data, schedule.At((long)epoch * stepsPerEpoch + step), pool))
                     Diverged("a weight overflowed", epoch, step);
                 criterion += batchCriterion;
                 progress.Step(epoch, settings.Epochs, step + 1, stepsPerEpoch, clock.Elapsed.TotalSeconds);

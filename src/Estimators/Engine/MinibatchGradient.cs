@@ -136,24 +136,27 @@ public sealed class MinibatchGradient : IShardedWork
     /// parameters (whole 16-float blocks), and whether that share is finite.
     void SumShards(int slice)
     {
-        int P = Gradient.Data.Length, blocks = (P + 15) / 16, slices = passes.Length;
-        int lo = Math.Min(P, 16 * (int)((long)blocks * slice / slices)), hi = Math.Min(P, 16 * (int)((long)blocks * (slice + 1) / slices));
-        var total = Gradient.Data.AsSpan(lo, hi - lo);
+        var (lo, length) = MomentumSgd.ParameterSlice(Gradient.Data.Length, slice, passes.Length);
+        var total = Gradient.Data.AsSpan(lo, length);
         if (total.IsEmpty)
         {
             sliceFinite[slice] = true;
             return;
         }
-        // one pass over the share for one or two shards (the usual cases), in shard order for more
+        // one pass over the share for two shards (the usual case), in shard order for more
         float scale = 1f / batchCount;
-        var first = shardGradients[0].Data.AsSpan(lo, hi - lo);
+        var first = shardGradients[0].Data.AsSpan(lo, length);
+        if (shardGradients.Length == 2)
+        {
+            sliceFinite[slice] = ScaledSum.Apply(first, shardGradients[1].Data.AsSpan(lo, length), scale, total);
+            return;
+        }
         if (shardGradients.Length == 1) TensorPrimitives.Multiply(first, scale, total);
-        else if (shardGradients.Length == 2) TensorPrimitives.AddMultiply(first, shardGradients[1].Data.AsSpan(lo, hi - lo), scale, total);
         else
         {
             first.CopyTo(total);
             for (int t = 1; t < shardGradients.Length; t++)
-                TensorPrimitives.Add(total, shardGradients[t].Data.AsSpan(lo, hi - lo), total);
+                TensorPrimitives.Add(total, shardGradients[t].Data.AsSpan(lo, length), total);
             TensorPrimitives.Multiply(total, scale, total);
         }
         // the largest magnitude is NaN or infinite if any entry is: one vectorized pass

@@ -42,7 +42,7 @@ public sealed class ZeroAllocationTests
         {
             int count = Math.Min(30, data.Count - cursor);
             minibatch.Compute(theta, data, order, cursor, count, epoch: 0);
-            optimizer.Step(minibatch.Gradient.Data, 0.01f);
+            optimizer.Step(minibatch.Gradient.Data, 0.01f, pool);
             cursor = (cursor + count) % data.Count;
         }
 

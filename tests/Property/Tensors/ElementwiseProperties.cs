@@ -103,6 +103,28 @@ public sealed class ElementwiseProperties
     }
 
     [Theory, MemberData(nameof(Isas))]
+    public void ScaledSum_matches_reference_bit_for_bit_and_flags_overflow(Isa isa)
+    {
+        using var _ = IsaVariants.Use(isa);
+        ForLengths((n, offset) =>
+        {
+            var a = Values(n + offset, n, 3); var b = Values(n + offset, n + 1, 3);
+            var total = new float[n]; var totalR = new float[n];
+            Assert.True(ScaledSum.Apply(a.AsSpan(offset), b.AsSpan(offset), 0.01f, total));
+            Assert.True(ScaledSum.Reference(a.AsSpan(offset), b.AsSpan(offset), 0.01f, totalR));
+            Assert.Equal(totalR, total);
+            if (n == 0) return;
+            // one overflowing or NaN entry, anywhere (vector body or scalar tail), is reported
+            int at = offset + n * 5 / 7;
+            a[at] = b[at] = 3e38f;
+            Assert.False(ScaledSum.Apply(a.AsSpan(offset), b.AsSpan(offset), 1f, total));
+            Assert.False(ScaledSum.Reference(a.AsSpan(offset), b.AsSpan(offset), 1f, totalR));
+            a[at] = float.NaN;
+            Assert.False(ScaledSum.Apply(a.AsSpan(offset), b.AsSpan(offset), 1f, total));
+        });
+    }
+
+    [Theory, MemberData(nameof(Isas))]
     public void SoftmaxRows_matches_reference(Isa isa)
     {
         using var _ = IsaVariants.Use(isa);
