@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace SimdSfnn.Nn;
@@ -13,7 +14,10 @@ public interface IShardedWork
 /// would break the zero-allocation step. Workers spin briefly, then park on a monitor.
 public sealed class WorkerPool : IDisposable
 {
-    const int SpinIterations = 200;
+    /// How long a worker (or the caller, waiting for them) spins before it parks on the monitor.
+    /// Waking a parked thread took about 40 us here, as much as a quarter of a deterministic
+    /// step's pass; a training step comes back long before this, so its workers never park.
+    static readonly long SpinTicks = Stopwatch.Frequency / 1000; // 1 ms
 
     readonly object gate = new();
     readonly Thread[] threads;
@@ -51,7 +55,8 @@ public sealed class WorkerPool : IDisposable
         }
         RunShard(0);
         var spin = new SpinWait();
-        while (Volatile.Read(ref pending) != 0 && spin.Count < SpinIterations) spin.SpinOnce(sleep1Threshold: -1);
+        long since = Stopwatch.GetTimestamp();
+        while (Volatile.Read(ref pending) != 0 && Stopwatch.GetTimestamp() - since < SpinTicks) spin.SpinOnce(sleep1Threshold: -1);
         lock (gate)
             while (pending != 0) Monitor.Wait(gate);
         this.work = null;
@@ -69,7 +74,8 @@ public sealed class WorkerPool : IDisposable
         while (true)
         {
             var spin = new SpinWait();
-            while (Volatile.Read(ref generation) == seen && !stopping && spin.Count < SpinIterations) spin.SpinOnce(sleep1Threshold: -1);
+            long since = Stopwatch.GetTimestamp();
+            while (Volatile.Read(ref generation) == seen && !stopping && Stopwatch.GetTimestamp() - since < SpinTicks) spin.SpinOnce(sleep1Threshold: -1);
             lock (gate)
             {
                 while (generation == seen && !stopping) Monitor.Wait(gate);
