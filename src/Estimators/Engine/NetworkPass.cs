@@ -170,8 +170,7 @@ public sealed class NetworkPass
 
         // a_1 = W_1 x + b_1 once per example; s_1 = sigmoid(a_1)
         var s1Chunk = s1.AsSpan(0, E * n1);
-        if (layouts?.First is { } packedW1) MatMul.Forward(x.AsSpan(0, E * n0), packedW1, s1Chunk, E);
-        else MatMul.Forward(x.AsSpan(0, E * n0), theta.W(0), s1Chunk, E, n0, n1);
+        DenseForward(theta, 0, x.AsSpan(0, E * n0), s1Chunk, E);
         BiasAdd.AddToRows(s1Chunk, E, theta.Bias(0));
         Sigmoid.Compute(s1Chunk, s1Chunk);
         t = Mark(PassPhase.FirstLayerForward, t);
@@ -244,9 +243,12 @@ public sealed class NetworkPass
             int e = r / M;
             if (shape.Head == OutputHead.Softmax)
             {
-                // softmax: d log P / do = onehot(y) - softmax(o)
-                TensorPrimitives.Multiply(p.AsSpan(r * nY, nY), -wBar[r], dRow);
-                dRow[labels[e]] += wBar[r];
+                // softmax: d log P / do = onehot(y) - softmax(o); a plain loop, as a library call
+                // per 10-class row cost more than its arithmetic
+                var pRow = p.AsSpan(r * nY, nY);
+                float w = wBar[r];
+                for (int j = 0; j < dRow.Length; j++) dRow[j] = pRow[j] * -w;
+                dRow[labels[e]] += w;
             }
             else
             {
@@ -310,12 +312,19 @@ public sealed class NetworkPass
         var lists = active[l - 1];
         if (!Sampled || lists.Rows != Rows)
         {
-            MatMul.Forward(States(l - 1), theta.W(l), a, Rows, nIn, nOut);
+            DenseForward(theta, l, States(l - 1), a, Rows);
             return;
         }
         var wTl = wT.AsSpan(0, nIn * nOut);
         Transpose.Rows(theta.W(l), nOut, nIn, wTl, nOut);
         SelectedRowSum.Sum(lists.RowIndex, lists.RowStart, lists.RowEnd, wTl, nOut, a, nOut, nOut, accumulate: false);
+    }
+
+    /// `a (rows, n_{l+1}) = input (rows, n_l) W_l^T` for any layer, from the shared packed W_l when there is one.
+    void DenseForward(Parameters theta, int l, ReadOnlySpan<float> input, Span<float> a, int rows)
+    {
+        if (layouts?.Packed(l) is { } packed) MatMul.Forward(input, packed, a, rows);
+        else MatMul.Forward(input, theta.W(l), a, rows, shape.Sizes[l], shape.Sizes[l + 1]);
     }
 
     /// `G(W_l) (n_{l+1}, n_l) += d (R, n_{l+1})^T h_{l-1} (R, n_l)` for a layer `l >= 1`.
@@ -347,7 +356,7 @@ public sealed class NetworkPass
     {
         int E = Examples, M = Samples, n1 = shape.Sizes[1], n2 = shape.Sizes[2];
         var baseRows = referenceRows.AsSpan(0, E * n2);
-        MatMul.Forward(reference.AsSpan(0, E * n1), theta.W(1), baseRows, E, n1, n2);
+        DenseForward(theta, 1, reference.AsSpan(0, E * n1), baseRows, E);
         if (layouts?.SecondTransposed is { } shared)
         {
             SignedRowSum.Sum(differences, shared.Span, layouts.SecondStride, a, n2, n2, initial: baseRows, rowsPerInitial: M);

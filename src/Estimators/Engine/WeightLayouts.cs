@@ -4,22 +4,25 @@ using SimdSfnn.Tensors;
 namespace SimdSfnn.Estimators.Engine;
 
 /// The weights in the layouts that `NetworkPass` reads them in, made once per step (or per
-/// evaluation) and shared by all its passes, each worker preparing a part: W_1 packed for the
-/// first layer's forward, and W_2^T, rows padded to 16k floats and 64-byte aligned, for the second
-/// layer's sums from differences. Without them every pass made both for itself: in a step of two
-/// 50-example passes that is the whole W_1 gathered twice, and in an M = 100 evaluation, whose
-/// passes hold 20 examples, 500 times.
+/// evaluation) and shared by all its passes, each worker preparing a part: every W_l of a layer
+/// wider than 16 units packed for dense forwards, and W_2^T, rows padded to 16k floats and 64-byte
+/// aligned, for the second layer's sums from differences. Without them every pass made them for
+/// itself: in a step of two 50-example passes that is the whole W_1 gathered twice, and in an
+/// M = 100 evaluation, whose passes hold 20 examples, 500 times.
 public sealed class WeightLayouts
 {
     readonly NetworkShape shape;
+    readonly PackedWeights?[] packed;
     Parameters? source;
 
     /// `secondTransposed`: whether passes will run the second layer from differences (M > 1).
     public WeightLayouts(NetworkShape shape, bool secondTransposed)
     {
         this.shape = shape;
-        int n0 = shape.Inputs, n1 = shape.Sizes[1];
-        First = n1 > MatMul.NarrowWidth ? new PackedWeights(n0, n1) : null;
+        int n1 = shape.Sizes[1];
+        packed = new PackedWeights?[shape.LayerCount];
+        for (int l = 0; l < shape.LayerCount; l++)
+            if (shape.Sizes[l + 1] > MatMul.NarrowWidth) packed[l] = new PackedWeights(shape.Sizes[l], shape.Sizes[l + 1]);
         if (secondTransposed && shape.HiddenLayerCount >= 2)
         {
             SecondStride = PaddedWidth(shape.Sizes[2]);
@@ -27,8 +30,8 @@ public sealed class WeightLayouts
         }
     }
 
-    /// W_1 packed, or null when the first layer is 16 units or fewer (the narrow kernel packs little).
-    public PackedWeights? First { get; }
+    /// W_l packed, or null when layer l + 1 is 16 units or fewer (the narrow kernel packs little).
+    public PackedWeights? Packed(int layer) => packed[layer];
     /// (n1, SecondStride) W_2^T, or null.
     public AlignedBuffer? SecondTransposed { get; }
     public int SecondStride { get; }
@@ -40,7 +43,8 @@ public sealed class WeightLayouts
     public void Prepare(Parameters theta, int part, int parts)
     {
         source = theta;
-        if (First is not null) MatMul.PackForward(theta.W(0), First, part, parts);
+        for (int l = 0; l < packed.Length; l++)
+            if (packed[l] is { } layer) MatMul.PackForward(theta.W(l), layer, part, parts);
         if (SecondTransposed is null) return;
         int n1 = shape.Sizes[1], first = (int)((long)n1 * part / parts), end = (int)((long)n1 * (part + 1) / parts);
         Transpose.Rows(theta.W(1), shape.Sizes[2], n1, SecondTransposed.Span, SecondStride, first, end);
