@@ -1,6 +1,6 @@
 // Gaussian: x + std * N(0, 1) by the Box-Muller transform (Box & Muller 1958), hand-written
 // because TensorPrimitives has no random numbers.
-//   AddNoise            dispatch: Vector512 (Vector512.Log, SinCos) or scalar
+//   AddNoise            dispatch: Vector512 (`BoxMuller`, inlined) or scalar
 //   AddNoiseReference   scalar, on a RandomStreamReference
 // Uniforms consumed: for every 32 outputs (or the last, shorter group) two blocks, u1 then u2;
 // output j < 16 of a group is r cos(theta) and output 16 + j is r sin(theta), with
@@ -23,12 +23,25 @@ public static class Gaussian
             var local = rng; // a local copy keeps the generator's state in registers, not memory
             for (; i + Group <= x.Length; i += Group)
             {
-                var (r, cos, sin) = Polar(local.NextUniformBlock(), local.NextUniformBlock());
+                var (r, cos, sin) = BoxMuller.Invoke(local.NextUniformBlock(), local.NextUniformBlock());
                 var scale = r * std;
                 Vector512.FusedMultiplyAdd(scale, cos, Vector512.LoadUnsafe(in x[i])).StoreUnsafe(ref destination[i]);
                 Vector512.FusedMultiplyAdd(scale, sin, Vector512.LoadUnsafe(in x[i + 16])).StoreUnsafe(ref destination[i + 16]);
             }
             rng = local;
+            if (i < x.Length)
+            {
+                // the last, shorter group (784 = 24 x 32 + 16) as a whole one on the stack
+                Span<float> group = stackalloc float[Group];
+                group.Clear();
+                x[i..].CopyTo(group);
+                var (r, cos, sin) = BoxMuller.Invoke(rng.NextUniformBlock(), rng.NextUniformBlock());
+                var scale = r * std;
+                Vector512.FusedMultiplyAdd(scale, cos, Vector512.Create((ReadOnlySpan<float>)group)).CopyTo(group);
+                Vector512.FusedMultiplyAdd(scale, sin, Vector512.Create((ReadOnlySpan<float>)group[16..])).CopyTo(group[16..]);
+                group[..(x.Length - i)].CopyTo(destination[i..]);
+                return;
+            }
         }
         for (; i < x.Length; i += Group)
         {
@@ -40,17 +53,10 @@ public static class Gaussian
         }
     }
 
-    static (Vector512<float> R, Vector512<float> Cos, Vector512<float> Sin) Polar(Vector512<float> u1, Vector512<float> u2)
-    {
-        var r = Vector512.Sqrt(Vector512.Create(-2f) * Vector512.Log(Vector512<float>.One - u1));
-        var (sin, cos) = Vector512.SinCos(u2 * (2 * MathF.PI));
-        return (r, cos, sin);
-    }
-
     static float Normal(float u1, float u2, bool sine)
     {
-        float r = MathF.Sqrt(-2f * MathF.Log(1f - u1)), theta = 2 * MathF.PI * u2;
-        return r * (sine ? MathF.Sin(theta) : MathF.Cos(theta));
+        var (r, cos, sin) = BoxMuller.Reference(u1, u2);
+        return r * (sine ? sin : cos);
     }
 
     public static void AddNoiseReference(ReadOnlySpan<float> x, float std, RandomStreamReference rng, Span<float> destination)

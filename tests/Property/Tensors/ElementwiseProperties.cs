@@ -79,6 +79,37 @@ public sealed class ElementwiseProperties
         }
     }
 
+    [Fact]
+    public void BoxMuller_is_within_a_few_ulp_of_double_math_and_its_reference_bit_for_bit()
+    {
+        // uniforms are multiples of 2^-24 in [0, 1): every 1/4096, the ends, the quadrant
+        // boundaries and their neighbours, and random points
+        const float Step = 1f / (1 << 24);
+        var random = new Random(19);
+        var special = new[] { 0f, Step, 0.125f, 0.125f - Step, 0.25f, 0.25f - Step, 0.25f + Step, 0.5f, 0.5f - Step, 0.75f, 0.75f + Step, 0.875f + Step, 1f - Step };
+        var u = Enumerable.Range(0, 4096).Select(i => i / 4096f).Concat(special)
+            .Concat(Enumerable.Range(0, 20_000).Select(_ => random.Next(1 << 24) * Step)).ToArray();
+        var v = u.Select((_, i) => u[(i * 7919 + 13) % u.Length]).ToArray(); // u2 paired with another u1
+        for (int i = 0; i + 16 <= u.Length; i += 16)
+        {
+            var (r, cos, sin) = BoxMuller.Invoke(Vector512.Create(u.AsSpan(i, 16)), Vector512.Create(v.AsSpan(i, 16)));
+            for (int lane = 0; lane < 16; lane++)
+            {
+                float u1 = u[i + lane], u2 = v[i + lane];
+                var reference = BoxMuller.Reference(u1, u2);
+                Assert.Equal(reference, (r.GetElement(lane), cos.GetElement(lane), sin.GetElement(lane)));
+                double exactR = Math.Sqrt(-2 * Math.Log(1 - (double)u1));
+                double theta = 2 * Math.PI * u2;
+                Assert.True(Math.Abs(reference.R - exactR) <= 4 * Ulp(exactR), $"r({u1}): {reference.R} vs {exactR}");
+                // near a zero of cos or sin an absolute bound: a few ulp of 1
+                Assert.True(Math.Abs(reference.Cos - Math.Cos(theta)) <= 3e-7, $"cos(2 pi {u2}): {reference.Cos} vs {Math.Cos(theta)}");
+                Assert.True(Math.Abs(reference.Sin - Math.Sin(theta)) <= 3e-7, $"sin(2 pi {u2}): {reference.Sin} vs {Math.Sin(theta)}");
+            }
+        }
+
+        static double Ulp(double x) => MathF.BitIncrement((float)x) - (float)x;
+    }
+
     [Theory, MemberData(nameof(Isas))]
     public void MomentumUpdate_matches_reference_bit_for_bit_and_flags_overflow(Isa isa)
     {
