@@ -73,6 +73,7 @@ public sealed class NetworkPass
     WeightLayouts? layouts;          // this Forward's shared layouts of the weights, if any
     bool forwardFromDifferences;     // whether this chunk's a_2 runs from `differences`
     bool gradientFromDifferences;    // whether this chunk's G(W_2) does
+    bool secondSignalSummed;         // whether `sampleSum` holds d_2 summed over each example's samples
 
     public NetworkPass(NetworkShape shape, int maxExamples, int maxSamples)
     {
@@ -174,7 +175,7 @@ public sealed class NetworkPass
         BiasAdd.AddToRows(s1Chunk, E, theta.Bias(0));
         Sigmoid.Compute(s1Chunk, s1Chunk);
         t = Mark(PassPhase.FirstLayerForward, t);
-        forwardFromDifferences = gradientFromDifferences = false;
+        forwardFromDifferences = gradientFromDifferences = secondSignalSummed = false;
         if (sample)
         {
             for (int e = 0; e < E; e++)
@@ -285,8 +286,13 @@ public sealed class NetworkPass
 
             if (k > 0)
             {
+                // the second layer's signal summed over each example's samples, when its weight
+                // gradient from the differences or the first layer's shortcut will use it, also
+                // gives its bias gradient from E rows instead of R
+                secondSignalSummed = k == 1 && M > 1 && (gradientFromDifferences || estimator.SignalIsElementwiseInSAndG);
+                if (secondSignalSummed) ColumnSum.Add(SumOverSamples(dk, E, M, width), E, width, gradient.Bias(k));
+                else ColumnSum.Add(dk, R, width, gradient.Bias(k));
                 LayerWeightGradient(dk, k, gradient);
-                ColumnSum.Add(dk, R, width, gradient.Bias(k));
                 t = Mark(PassPhase.HiddenWeightGradient, t);
             }
             else
@@ -373,7 +379,7 @@ public sealed class NetworkPass
     void SecondLayerWeightGradientFromDifferences(ReadOnlySpan<float> d2, Parameters gradient)
     {
         int E = Examples, M = Samples, n1 = shape.Sizes[1], n2 = shape.Sizes[2];
-        var d2Sum = SumOverSamples(d2, E, M, n2);
+        var d2Sum = secondSignalSummed ? sampleSum.AsSpan(0, E * n2) : SumOverSamples(d2, E, M, n2);
         MatMul.WeightGradient(d2Sum, reference.AsSpan(0, E * n1), gradient.W(1), E, n2, n1);
         int ld = PaddedWidth(n2);
         var gTl = paddedRows.AsSpan(0, n1 * ld);
@@ -408,8 +414,8 @@ public sealed class NetworkPass
                                  ReadOnlySpan<float> d2, int n2, Span<float> statistics, long t)
     {
         int E = Examples, n1 = shape.Sizes[1];
-        // G(W_2) from the differences, the step just before, left this very sum in `sampleSum`
-        var d2Sum = gradientFromDifferences ? sampleSum.AsSpan(0, E * n2) : SumOverSamples(d2, E, Samples, n2);
+        // the second layer's backward, the step just before, left this very sum in `sampleSum`
+        var d2Sum = secondSignalSummed ? sampleSum.AsSpan(0, E * n2) : SumOverSamples(d2, E, Samples, n2);
         var g1Sum = g.AsSpan(0, E * n1);
         MatMul.InputGradient(d2Sum, theta.W(1), g1Sum, E, n2, n1);
         t = Mark(PassPhase.InputGradient, t);
