@@ -7,6 +7,7 @@
 //   Reference   scalar, the same arithmetic step by step (the test holds both to Math.Exp)
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SimdSfnn.Tensors;
 
@@ -30,7 +31,10 @@ public static class FastExp
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P4));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P5));
         p = Vector512.FusedMultiplyAdd(p, r * r, r + Vector512<float>.One);
-        var scale = (Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23;
+        // n is a whole number in [-125, 127]: the plain conversion, without the saturating
+        // fix-ups that Vector512.ConvertToInt32 adds for NaN and out-of-range inputs
+        var whole = Avx512F.IsSupported ? Avx512F.ConvertToVector512Int32(n) : Vector512.ConvertToInt32(n);
+        var scale = (whole + Vector512.Create(127)) << 23;
         return p * scale.AsSingle();
     }
 
