@@ -353,7 +353,7 @@ public sealed class NetworkPass
         lists.ListColumns();
         var gTl = gT.AsSpan(0, nIn * nOut);
         SelectedRowSum.Sum(lists.ColumnIndex, lists.ColumnStart, lists.ColumnEnd, dl, nOut, gTl, nOut, nOut, accumulate: false);
-        AddTransposed(gTl, nIn, nOut, nOut, gradient.W(l));
+        Transpose.AddRows(gTl, nIn, nOut, nOut, gradient.W(l));
     }
 
     /// `a_2 = r W_2^T + (h_1 - r) W_2^T`: E dense rows, each the start of its example's M rows, plus
@@ -385,24 +385,10 @@ public sealed class NetworkPass
         var gTl = paddedRows.AsSpan(0, n1 * ld);
         gTl.Clear();
         SignedRowSum.Scatter(differences, d2, n2, gTl, ld, n2);
-        AddTransposed(gTl, n1, n2, ld, gradient.W(1));
+        Transpose.AddRows(gTl, n1, n2, ld, gradient.W(1));
     }
 
     static int PaddedWidth(int n) => WeightLayouts.PaddedWidth(n);
-
-    /// `destination (cols, rows) += source (rows, cols)` transposed (source rows `ld` apart),
-    /// 16 source rows at a time.
-    static unsafe void AddTransposed(ReadOnlySpan<float> source, int rows, int cols, int ld, Span<float> destination)
-    {
-        if (source.Length < (rows - 1) * ld + cols || destination.Length < rows * cols) SfnnThrow.DestinationTooShort();
-        fixed (float* src = source, dst = destination)
-            for (int i0 = 0; i0 < rows; i0 += 16)
-            {
-                int i1 = Math.Min(i0 + 16, rows);
-                for (int j = 0; j < cols; j++)
-                    for (int i = i0; i < i1; i++) dst[j * rows + i] += src[i * ld + j];
-            }
-    }
 
     long StartClock() => Phases is null ? 0 : Phases.Now();
     long Mark(PassPhase phase, long since) => Phases is null ? 0 : Phases.Mark(phase, since);
