@@ -94,10 +94,13 @@ public static class BenchCommand
 
     /// One shard's pass (`examples` = batch / threads) on this thread, timed phase by phase:
     /// where a step's time goes. Prints the median over `rounds` of ms per pass for each phase.
+    /// The weights are laid out once beforehand, as a step lays them out for all its passes.
     static void PrintPhases(NetworkShape shape, IGradientEstimator estimator, ExampleSet data, Parameters theta,
                             int examples, int samples, int passes, int rounds)
     {
         var pass = new NetworkPass(shape, examples, samples);
+        var layouts = new WeightLayouts(shape, secondTransposed: samples > 1);
+        layouts.Prepare(theta, 0, 1);
         var gradient = new Parameters(shape);
         var statistics = shape.Sizes[1..^1].Select(w => new float[estimator.StatisticsLength(w)]).ToArray();
         var labels = new int[examples];
@@ -113,7 +116,7 @@ public static class BenchCommand
             for (int i = 0; i < n; i++)
             {
                 for (int e = 0; e < examples; e++) pass.Stream(e) = Tensors.RandomStream.Create(1, (ulong)(i * examples + e));
-                pass.Forward(theta, examples, samples, estimator.SamplesHidden, labels, targets);
+                pass.Forward(theta, examples, samples, estimator.SamplesHidden, labels, targets, layouts);
                 pass.Backward(theta, estimator, gradient, labels, targets, statistics);
             }
         }
