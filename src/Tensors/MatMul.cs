@@ -78,12 +78,13 @@ public static unsafe class MatMul
             Gemm(pg, H, 1, pw, D, 1, pc, D, B, D, H, accumulate: false);
     }
 
-    /// `c[i*D + j] += sum_k g[k*H + i] * x[k*D + j]` (sum over the B rows).
-    public static void WeightGradient(ReadOnlySpan<float> g, ReadOnlySpan<float> x, Span<float> c, int B, int H, int D)
+    /// `c[i*D + j] += sum_k g[k*H + i] * x[k*D + j]` (sum over the B rows); with `accumulate`
+    /// false, `=` (whatever c held).
+    public static void WeightGradient(ReadOnlySpan<float> g, ReadOnlySpan<float> x, Span<float> c, int B, int H, int D, bool accumulate = true)
     {
         CheckLengths(g.Length, B * H, x.Length, B * D, c.Length, H * D);
         fixed (float* pg = g, px = x, pc = c)
-            Gemm(pg, 1, H, px, D, 1, pc, D, H, D, B, accumulate: true);
+            Gemm(pg, 1, H, px, D, 1, pc, D, H, D, B, accumulate);
     }
 
     public static void ForwardReference(ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> c, int B, int D, int H)

@@ -104,7 +104,6 @@ public sealed class MinibatchGradient : IShardedWork
     {
         var pass = passes[shard];
         var gradient = shardGradients[shard];
-        Array.Clear(gradient.Data);
         foreach (var s in shardStatistics[shard]) Array.Clear(s);
         double criterion = 0;
 
@@ -126,9 +125,11 @@ public sealed class MinibatchGradient : IShardedWork
             }
             ReadOnlySpan<float> targets = data.Targets is null ? default : GatherTargets(pass, start, E);
             pass.Forward(theta, E, Samples, Estimator.SamplesHidden, labels[..E], targets, layouts);
-            pass.Backward(theta, Estimator, gradient, labels[..E], targets, shardStatistics[shard]);
+            // the first chunk writes the shard's gradient, so it needs no clearing beforehand
+            pass.Backward(theta, Estimator, gradient, labels[..E], targets, shardStatistics[shard], overwrite: start == lo);
             for (int e = 0; e < E; e++) criterion += pass.Criterion(e);
         }
+        if (lo == hi) Array.Clear(gradient.Data); // a shard without examples adds zero
         shardCriterion[shard] = criterion;
     }
 

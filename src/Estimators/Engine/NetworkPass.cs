@@ -74,6 +74,7 @@ public sealed class NetworkPass
     bool forwardFromDifferences;     // whether this chunk's a_2 runs from `differences`
     bool gradientFromDifferences;    // whether this chunk's G(W_2) does
     bool secondSignalSummed;         // whether `sampleSum` holds d_2 summed over each example's samples
+    bool overwriteGradient;          // whether this Backward writes the gradient rather than adding to it
 
     public NetworkPass(NetworkShape shape, int maxExamples, int maxSamples)
     {
@@ -228,11 +229,15 @@ public sealed class NetworkPass
         Mark(PassPhase.OutputHead, t);
     }
 
-    /// Adds this chunk's gradient (summed, not averaged, over its examples) to `gradient`, and
-    /// the estimator's statistics of hidden layer `k` to `statistics[k]`.
+    /// Adds this chunk's gradient (summed, not averaged, over its examples) to `gradient`, or with
+    /// `overwrite` writes it there whatever `gradient` held, and adds the estimator's statistics of
+    /// hidden layer `k` to `statistics[k]`. Overwriting lets the dense weight gradients store their
+    /// products instead of adding them to a buffer cleared for the purpose (a 50-example shard's
+    /// G(W_1) alone is 627 KB to clear and read back).
     public void Backward(Parameters theta, IGradientEstimator estimator, Parameters gradient,
-                         ReadOnlySpan<int> labels, ReadOnlySpan<float> targets, float[][] statistics)
+                         ReadOnlySpan<int> labels, ReadOnlySpan<float> targets, float[][] statistics, bool overwrite = false)
     {
+        overwriteGradient = overwrite;
         int E = Examples, M = Samples, R = Rows, L = shape.HiddenLayerCount, nY = shape.Outputs;
         long t = StartClock();
 
@@ -258,7 +263,7 @@ public sealed class NetworkPass
             }
         }
         LayerWeightGradient(dOutChunk, L, gradient);
-        ColumnSum.Add(dOutChunk, R, nY, gradient.Bias(L));
+        BiasGradient(dOutChunk, R, nY, gradient.Bias(L));
         t = Mark(PassPhase.OutputGradient, t);
 
         ReadOnlySpan<float> upper = dOutChunk;
@@ -290,16 +295,16 @@ public sealed class NetworkPass
                 // gradient from the differences or the first layer's shortcut will use it, also
                 // gives its bias gradient from E rows instead of R
                 secondSignalSummed = k == 1 && M > 1 && (gradientFromDifferences || estimator.SignalIsElementwiseInSAndG);
-                if (secondSignalSummed) ColumnSum.Add(SumOverSamples(dk, E, M, width), E, width, gradient.Bias(k));
-                else ColumnSum.Add(dk, R, width, gradient.Bias(k));
+                if (secondSignalSummed) BiasGradient(SumOverSamples(dk, E, M, width), E, width, gradient.Bias(k));
+                else BiasGradient(dk, R, width, gradient.Bias(k));
                 LayerWeightGradient(dk, k, gradient);
                 t = Mark(PassPhase.HiddenWeightGradient, t);
             }
             else
             {
                 var dSum = M == 1 ? dk : SumOverSamples(dk, E, M, width);
-                MatMul.WeightGradient(dSum, x.AsSpan(0, E * shape.Inputs), gradient.W(0), E, width, shape.Inputs);
-                ColumnSum.Add(dSum, E, width, gradient.Bias(0));
+                MatMul.WeightGradient(dSum, x.AsSpan(0, E * shape.Inputs), gradient.W(0), E, width, shape.Inputs, accumulate: !overwriteGradient);
+                BiasGradient(dSum, E, width, gradient.Bias(0));
                 t = Mark(PassPhase.FirstWeightGradient, t);
             }
             upper = dk;
@@ -347,12 +352,13 @@ public sealed class NetworkPass
             || (Products == ProductStrategy.Auto && lists.Count > SparseGradientDensity * Rows * nIn);
         if (!Sampled || lists.Rows != Rows || dense)
         {
-            MatMul.WeightGradient(dl, States(l - 1), gradient.W(l), Rows, nOut, nIn);
+            MatMul.WeightGradient(dl, States(l - 1), gradient.W(l), Rows, nOut, nIn, accumulate: !overwriteGradient);
             return;
         }
         lists.ListColumns();
         var gTl = gT.AsSpan(0, nIn * nOut);
         SelectedRowSum.Sum(lists.ColumnIndex, lists.ColumnStart, lists.ColumnEnd, dl, nOut, gTl, nOut, nOut, accumulate: false);
+        if (overwriteGradient) gradient.W(l).Clear();
         Transpose.AddRows(gTl, nIn, nOut, nOut, gradient.W(l));
     }
 
@@ -380,7 +386,7 @@ public sealed class NetworkPass
     {
         int E = Examples, M = Samples, n1 = shape.Sizes[1], n2 = shape.Sizes[2];
         var d2Sum = secondSignalSummed ? sampleSum.AsSpan(0, E * n2) : SumOverSamples(d2, E, M, n2);
-        MatMul.WeightGradient(d2Sum, reference.AsSpan(0, E * n1), gradient.W(1), E, n2, n1);
+        MatMul.WeightGradient(d2Sum, reference.AsSpan(0, E * n1), gradient.W(1), E, n2, n1, accumulate: !overwriteGradient);
         int ld = PaddedWidth(n2);
         var gTl = paddedRows.AsSpan(0, n1 * ld);
         gTl.Clear();
@@ -389,6 +395,13 @@ public sealed class NetworkPass
     }
 
     static int PaddedWidth(int n) => WeightLayouts.PaddedWidth(n);
+
+    /// `bias (+)= sum of the rows of d` (overwriting when this Backward does).
+    void BiasGradient(ReadOnlySpan<float> d, int rows, int width, Span<float> bias)
+    {
+        if (overwriteGradient) bias.Clear();
+        ColumnSum.Add(d, rows, width, bias);
+    }
 
     long StartClock() => Phases is null ? 0 : Phases.Now();
     long Mark(PassPhase phase, long since) => Phases is null ? 0 : Phases.Mark(phase, since);
@@ -413,8 +426,8 @@ public sealed class NetworkPass
         };
         estimator.HiddenSignal(layer, d1Sum, statistics);
         t = Mark(PassPhase.HiddenSignal, t);
-        MatMul.WeightGradient(d1Sum, x.AsSpan(0, E * shape.Inputs), gradient.W(0), E, n1, shape.Inputs);
-        ColumnSum.Add(d1Sum, E, n1, gradient.Bias(0));
+        MatMul.WeightGradient(d1Sum, x.AsSpan(0, E * shape.Inputs), gradient.W(0), E, n1, shape.Inputs, accumulate: !overwriteGradient);
+        BiasGradient(d1Sum, E, n1, gradient.Bias(0));
         Mark(PassPhase.FirstWeightGradient, t);
     }
 

@@ -39,7 +39,8 @@ sealed class PassFixture
     public int Examples { get; }
 
     /// Every sample's log-weight, the summed gradient and the estimator's statistics of one pass.
-    public (float[] logW, float[] gradient, float[][] statistics) Run(ProductStrategy products, WeightLayouts? layouts = null)
+    /// With `overwrite`, the gradient buffer starts full of NaN and Backward is told to overwrite it.
+    public (float[] logW, float[] gradient, float[][] statistics) Run(ProductStrategy products, WeightLayouts? layouts = null, bool overwrite = false)
     {
         int E = Examples, M = Samples;
         var pass = new NetworkPass(Shape, E, M) { Products = products };
@@ -49,9 +50,10 @@ sealed class PassFixture
             pass.Stream(e) = RandomStream.Create((ulong)seed, (ulong)e);
         }
         var gradient = new Parameters(Shape);
+        if (overwrite) Array.Fill(gradient.Data, float.NaN);
         var statistics = Shape.Sizes[1..^1].Select(w => new float[Estimator.StatisticsLength(w)]).ToArray();
         pass.Forward(Theta, E, M, Estimator.SamplesHidden, labels, targets, layouts);
-        pass.Backward(Theta, Estimator, gradient, labels, targets, statistics);
+        pass.Backward(Theta, Estimator, gradient, labels, targets, statistics, overwrite);
         var logW = Enumerable.Range(0, E).SelectMany(e => pass.LogWeights(e).ToArray()).ToArray();
         return (logW, gradient.Data, statistics);
     }

@@ -38,6 +38,26 @@ public sealed class ReproducibilityTests
     }
 
     [Fact]
+    public void A_minibatch_smaller_than_the_thread_count_leaves_no_stale_shard()
+    {
+        var shape = new NetworkShape([30, 20, 16, 5], OutputHead.Softmax);
+        var data = TinyData.Classification(200, 30, 5, seed: 11);
+        var theta = TinyData.RandomParameters(shape, seed: 12, scale: 0.3);
+        var order = Enumerable.Range(0, data.Count).ToArray();
+        float[] Gradient(int threads)
+        {
+            using var pool = new WorkerPool(threads);
+            var minibatch = new MinibatchGradient(shape, EstimatorRegistry.Create(EstimatorKind.G3, shape.Sizes[1..^1]), pool, 20, 4, 7, 0.4f);
+            minibatch.Compute(theta, data, order, 0, 20, 0); // every shard's buffer now holds a gradient
+            minibatch.Compute(theta, data, order, 20, 2, 0); // two examples: the third shard has none
+            return minibatch.Gradient.Data.ToArray();
+        }
+        var one = Gradient(1);
+        var three = Gradient(3);
+        for (int i = 0; i < one.Length; i++) Assert.True(Math.Abs(one[i] - three[i]) < 1e-5f, $"parameter {i}: {one[i]} vs {three[i]}");
+    }
+
+    [Fact]
     public void Thread_count_changes_only_rounding()
     {
         var one = Train(EstimatorKind.G3, 1, 7);

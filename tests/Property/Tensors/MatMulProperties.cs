@@ -71,6 +71,16 @@ public sealed class MatMulProperties
         return Close(fast, reference, B + 1);
     });
 
+    [Theory, MemberData(nameof(Isas))]
+    public void WeightGradient_without_accumulating_overwrites_like_reference(Isa isa) => Check(isa, (B, D, H, rnd) =>
+    {
+        var g = Random(rnd, B * H); var x = Random(rnd, B * D);
+        var fast = Random(rnd, H * D); var reference = new float[H * D]; // what fast held must not count
+        MatMul.WeightGradient(g, x, fast, B, H, D, accumulate: false);
+        MatMul.WeightGradientReference(g, x, reference, B, H, D);
+        return Close(fast, reference, B + 1);
+    });
+
     [Fact]
     public void Wrong_lengths_are_refused() =>
         Assert.Throws<ArgumentException>(() => MatMul.Forward(new float[6], new float[6], new float[5], 2, 3, 2));
