@@ -21,8 +21,8 @@ public sealed class MomentumSgd(Parameters parameters, float momentum = 0.9f) : 
     }
 
     /// `Step` with the parameters split across the pool's workers, each updating the share of
-    /// whole 16-float blocks that `ParameterSlice` gives it (the share it summed the gradient of,
-    /// so those entries are still in its cache); elementwise, so the bits are `Step`'s.
+    /// whole 16-float blocks that `WorkerPool.BlockShare` gives it (the share it summed the gradient
+    /// of, so those entries are still in its cache); elementwise, so the bits are `Step`'s.
     public bool Step(float[] gradient, float learningRate, WorkerPool pool)
     {
         if (gradient.Length != Velocity.Length) throw new ArgumentException("gradient length differs from the parameters'");
@@ -36,17 +36,8 @@ public sealed class MomentumSgd(Parameters parameters, float momentum = 0.9f) : 
 
     void IShardedWork.Run(int shard)
     {
-        var (start, length) = ParameterSlice(Velocity.Length, shard, sliceFinite.Length);
+        var (start, length) = WorkerPool.BlockShare(Velocity.Length, shard, sliceFinite.Length);
         sliceFinite[shard] = length == 0 || MomentumUpdate.Apply(parameters.Data.AsSpan(start, length), Velocity.AsSpan(start, length),
                                                                  pendingGradient.AsSpan(start, length), Momentum, pendingRate);
-    }
-
-    /// Worker `slice` of `slices`'s share of `count` parameters: whole 16-float blocks, so that
-    /// no two workers write within one cache line.
-    public static (int Start, int Length) ParameterSlice(int count, int slice, int slices)
-    {
-        int blocks = (count + 15) / 16;
-        int lo = Math.Min(count, 16 * (int)((long)blocks * slice / slices)), hi = Math.Min(count, 16 * (int)((long)blocks * (slice + 1) / slices));
-        return (lo, hi - lo);
     }
 }

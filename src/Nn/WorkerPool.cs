@@ -42,6 +42,15 @@ public sealed class WorkerPool : IDisposable
 
     public int ThreadCount { get; }
 
+    /// Worker `worker` of `workers`'s share of `count` floats: whole 16-float blocks, so that no
+    /// two workers write within one cache line.
+    public static (int Start, int Length) BlockShare(int count, int worker, int workers)
+    {
+        int blocks = (count + 15) / 16;
+        int lo = Math.Min(count, 16 * (int)((long)blocks * worker / workers)), hi = Math.Min(count, 16 * (int)((long)blocks * (worker + 1) / workers));
+        return (lo, hi - lo);
+    }
+
     /// Runs `work.Run(s)` for every shard `s` in `0..ThreadCount` and returns when all are done.
     public void Run(IShardedWork work)
     {

@@ -16,7 +16,6 @@ public sealed class Evaluation : IShardedWork
     readonly int[] shardErrors;
     readonly float[][] classMeans;
     readonly WeightLayouts layouts; // prepared once per Run, shared by every chunk's pass
-    readonly PrepareLayouts prepareLayouts;
     Parameters theta = null!;
     ExampleSet data = null!;
     int samples;
@@ -38,9 +37,7 @@ public sealed class Evaluation : IShardedWork
         shardCriterion = new double[pool.ThreadCount];
         shardErrors = new int[pool.ThreadCount];
         layouts = new WeightLayouts(shape, secondTransposed: maxSamples > 1);
-        prepareLayouts = new PrepareLayouts(this);
     }
-
 
     /// Per-example `C_M` of the last `Run`, when a caller asked for it.
     public float[]? PerExample { get; set; }
@@ -53,7 +50,7 @@ public sealed class Evaluation : IShardedWork
         this.samples = sampled ? samples : 1;
         this.sampled = sampled;
         this.seed = seed;
-        pool.Run(prepareLayouts);
+        layouts.Prepare(theta, pool);
         pool.Run(this);
         double criterion = 0;
         int errors = 0;
@@ -88,11 +85,6 @@ public sealed class Evaluation : IShardedWork
         }
         shardCriterion[shard] = criterion;
         shardErrors[shard] = errors;
-    }
-
-    sealed class PrepareLayouts(Evaluation owner) : IShardedWork
-    {
-        public void Run(int shard) => owner.layouts.Prepare(owner.theta, shard, owner.passes.Length);
     }
 
     /// argmax_y of the mean over samples of P(y | h^(m)).

@@ -27,7 +27,6 @@ public sealed class MinibatchGradient : IShardedWork
     readonly bool[] sliceFinite;
     readonly ShardSum shardSum;
     readonly WeightLayouts layouts;
-    readonly PrepareLayouts prepareLayouts;
 
     Parameters theta = null!;
     ExampleSet data = null!;
@@ -53,7 +52,6 @@ public sealed class MinibatchGradient : IShardedWork
         sliceFinite = new bool[pool.ThreadCount];
         shardSum = new ShardSum(this);
         layouts = new WeightLayouts(shape, secondTransposed: Samples > 1);
-        prepareLayouts = new PrepareLayouts(this);
         var hiddenWidths = shape.Sizes[1..^1];
         statistics = hiddenWidths.Select(w => new float[estimator.StatisticsLength(w)]).ToArray();
         for (int t = 0; t < pool.ThreadCount; t++)
@@ -83,7 +81,7 @@ public sealed class MinibatchGradient : IShardedWork
         batchStart = start;
         batchCount = count;
         this.epoch = epoch;
-        pool.Run(prepareLayouts);
+        layouts.Prepare(theta, pool);
         pool.Run(this);
         pool.Run(shardSum);
         GradientIsFinite = Array.IndexOf(sliceFinite, false) < 0;
@@ -137,7 +135,7 @@ public sealed class MinibatchGradient : IShardedWork
     /// parameters (whole 16-float blocks), and whether that share is finite.
     void SumShards(int slice)
     {
-        var (lo, length) = MomentumSgd.ParameterSlice(Gradient.Data.Length, slice, passes.Length);
+        var (lo, length) = WorkerPool.BlockShare(Gradient.Data.Length, slice, passes.Length);
         var total = Gradient.Data.AsSpan(lo, length);
         if (total.IsEmpty)
         {
@@ -167,11 +165,6 @@ public sealed class MinibatchGradient : IShardedWork
     sealed class ShardSum(MinibatchGradient owner) : IShardedWork
     {
         public void Run(int shard) => owner.SumShards(shard);
-    }
-
-    sealed class PrepareLayouts(MinibatchGradient owner) : IShardedWork
-    {
-        public void Run(int shard) => owner.layouts.Prepare(owner.theta, shard, owner.passes.Length);
     }
 
     ReadOnlySpan<float> GatherTargets(NetworkPass pass, int start, int E)

@@ -69,8 +69,9 @@ public sealed class NetworkPass
     readonly float[] reference;      // (E, n1) r = [s_1 > 1/2], the state h_1's samples mostly share
     readonly float[] referenceRows;  // (E, n2) r W_2^T
     readonly DifferenceLists differences; // where h_1 differs from r, by sign
-    readonly AlignedBuffer paddedRows; // (n1, ld) W_2^T or G(W_2)^T, rows padded to ld = 16k >= n2 and 64-byte aligned
-    WeightLayouts? layouts;          // this Forward's shared layouts of the weights, if any
+    readonly AlignedBuffer paddedRows; // (n1, ld) G(W_2)^T, rows padded to ld = 16k >= n2 and 64-byte aligned
+    WeightLayouts layouts = null!;   // this Forward's layouts of the weights: the caller's, or `ownLayouts`
+    WeightLayouts? ownLayouts;       // laid out here, on each Forward, when a caller shares none
     bool forwardFromDifferences;     // whether this chunk's a_2 runs from `differences`
     bool gradientFromDifferences;    // whether this chunk's G(W_2) does
     bool secondSignalSummed;         // whether `sampleSum` holds d_2 summed over each example's samples
@@ -155,14 +156,23 @@ public sealed class NetworkPass
     /// Samples every hidden layer (or, when `sample` is false, sets `h = s` with `M = 1`) and
     /// computes `log w`, `wbar` and `C_M`. `labels` (softmax head, length E) or `targets`
     /// (Bernoulli head, (E, nOut)) give each example's `y`.
-    /// `layouts`, when given, must have been prepared from `theta` (`WeightLayouts.Prepare`).
+    /// `layouts`, when given, must have been prepared from `theta` (`WeightLayouts.Prepare`), with
+    /// W_2^T when `samples` > 1; without them the pass lays out the weights itself.
     public void Forward(Parameters theta, int examples, int samples, bool sample,
                         ReadOnlySpan<int> labels, ReadOnlySpan<float> targets, WeightLayouts? layouts = null)
     {
         if ((uint)examples > (uint)MaxExamples || samples < 1 || samples > MaxSamples || (!sample && samples != 1))
             throw new ArgumentOutOfRangeException(nameof(examples));
-        if (layouts is not null && !layouts.PreparedFrom(theta))
+        if (layouts is null)
+        {
+            ownLayouts ??= new WeightLayouts(shape, secondTransposed: MaxSamples > 1);
+            ownLayouts.Prepare(theta, 0, 1);
+            layouts = ownLayouts;
+        }
+        else if (!layouts.PreparedFrom(theta))
             SfnnThrow.Argument("the weight layouts were prepared from other parameters", nameof(layouts));
+        else if (samples > 1 && shape.HiddenLayerCount >= 2 && layouts.SecondTransposed is null)
+            SfnnThrow.Argument("the weight layouts lack W_2^T, which M > 1 samples need", nameof(layouts));
         this.layouts = layouts;
         Examples = examples;
         Samples = samples;
@@ -331,10 +341,10 @@ public sealed class NetworkPass
         SelectedRowSum.Sum(lists.RowIndex, lists.RowStart, lists.RowEnd, wTl, nOut, a, nOut, nOut, accumulate: false);
     }
 
-    /// `a (rows, n_{l+1}) = input (rows, n_l) W_l^T` for any layer, from the shared packed W_l when there is one.
+    /// `a (rows, n_{l+1}) = input (rows, n_l) W_l^T` for any layer, from the packed W_l when there is one.
     void DenseForward(Parameters theta, int l, ReadOnlySpan<float> input, Span<float> a, int rows)
     {
-        if (layouts?.Packed(l) is { } packed) MatMul.Forward(input, packed, a, rows);
+        if (layouts.Packed(l) is { } packed) MatMul.Forward(input, packed, a, rows);
         else MatMul.Forward(input, theta.W(l), a, rows, shape.Sizes[l], shape.Sizes[l + 1]);
     }
 
@@ -369,15 +379,7 @@ public sealed class NetworkPass
         int E = Examples, M = Samples, n1 = shape.Sizes[1], n2 = shape.Sizes[2];
         var baseRows = referenceRows.AsSpan(0, E * n2);
         DenseForward(theta, 1, reference.AsSpan(0, E * n1), baseRows, E);
-        if (layouts?.SecondTransposed is { } shared)
-        {
-            SignedRowSum.Sum(differences, shared.Span, layouts.SecondStride, a, n2, n2, initial: baseRows, rowsPerInitial: M);
-            return;
-        }
-        int ld = PaddedWidth(n2);
-        var wT2 = paddedRows.AsSpan(0, n1 * ld);
-        Transpose.Rows(theta.W(1), n2, n1, wT2, ld);
-        SignedRowSum.Sum(differences, wT2, ld, a, n2, n2, initial: baseRows, rowsPerInitial: M);
+        SignedRowSum.Sum(differences, layouts.SecondTransposed!.Span, layouts.SecondStride, a, n2, n2, initial: baseRows, rowsPerInitial: M);
     }
 
     /// `G(W_2) += (sum_m d_2^(m))^T r + d_2^T (h_1 - r)`: a dense product over the E reference

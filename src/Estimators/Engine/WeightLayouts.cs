@@ -9,11 +9,13 @@ namespace SimdSfnn.Estimators.Engine;
 /// aligned, for the second layer's sums from differences. Without them every pass made them for
 /// itself: in a step of two 50-example passes that is the whole W_1 gathered twice, and in an
 /// M = 100 evaluation, whose passes hold 20 examples, 500 times.
-public sealed class WeightLayouts
+public sealed class WeightLayouts : IShardedWork
 {
     readonly NetworkShape shape;
     readonly PackedWeights?[] packed;
     Parameters? source;
+    Parameters? pending; // what the pool's workers are preparing from
+    int pendingParts;
 
     /// `secondTransposed`: whether passes will run the second layer from differences (M > 1).
     public WeightLayouts(NetworkShape shape, bool secondTransposed)
@@ -38,6 +40,16 @@ public sealed class WeightLayouts
 
     /// Whether the last `Prepare` read these parameters (a pass refuses layouts of others).
     public bool PreparedFrom(Parameters theta) => ReferenceEquals(source, theta);
+
+    /// Prepares the layouts from `theta`, a part on each of the pool's workers.
+    public void Prepare(Parameters theta, WorkerPool pool)
+    {
+        (pending, pendingParts) = (theta, pool.ThreadCount);
+        pool.Run(this);
+        pending = null;
+    }
+
+    void IShardedWork.Run(int shard) => Prepare(pending!, shard, pendingParts);
 
     /// Prepares part `part` of `parts`; the layouts are whole once every part is done.
     public void Prepare(Parameters theta, int part, int parts)

@@ -38,6 +38,18 @@ public sealed class WeightLayoutsTests
     }
 
     [Fact]
+    public void Layouts_without_the_transposed_second_layer_are_refused_for_several_samples()
+    {
+        var shape = new NetworkShape([13, 21, 18, 5], OutputHead.Softmax);
+        var theta = TinyData.RandomParameters(shape, seed: 1, scale: 1);
+        var layouts = new WeightLayouts(shape, secondTransposed: false);
+        layouts.Prepare(theta, 0, 1);
+        var pass = new NetworkPass(shape, 1, 2);
+        Assert.Throws<ArgumentException>(() => pass.Forward(theta, 1, 2, true, [0], default, layouts));
+        pass.Forward(theta, 1, 1, true, [0], default, layouts); // one sample needs no W_2^T
+    }
+
+    [Fact]
     public void Layouts_of_other_parameters_are_refused()
     {
         var shape = new NetworkShape([13, 21, 18, 5], OutputHead.Softmax);
