@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using SimdSfnn.Estimators;
 using SimdSfnn.Estimators.Engine;
 using SimdSfnn.Nn;
@@ -13,10 +15,21 @@ sealed class PassFixture
     readonly int[] labels;
     readonly float[] targets;
     readonly int seed;
+    readonly string description;
+
+    /// Random fixtures: any estimator, M from `samples`, 1-5 examples, either head, any seed.
+    public static Gen<PassFixture> Random(params int[] samples) =>
+        from estimator in Gen.Choose(0, EstimatorRegistry.Names.Length - 1)
+        from m in Gen.Elements(samples)
+        from examples in Gen.Choose(1, 5)
+        from bernoulli in Gen.Elements(false, true)
+        from seed in Gen.Choose(0, int.MaxValue)
+        select new PassFixture((EstimatorKind)estimator, m, examples, bernoulli, seed);
 
     public PassFixture(EstimatorKind kind, int samples, int examples, bool bernoulli, int seed)
     {
         this.seed = seed;
+        description = $"{kind} M={samples} E={examples} {(bernoulli ? "bernoulli" : "softmax")} seed {seed}";
         var rnd = new Random(seed);
         var head = bernoulli ? OutputHead.Bernoulli : OutputHead.Softmax;
         int[] sizes = bernoulli ? [11, 17, 35, 9, 7] : [13, 21, 18, 5];
@@ -31,6 +44,8 @@ sealed class PassFixture
         targets = new float[bernoulli ? examples * Shape.Outputs : 0];
         for (int i = 0; i < targets.Length; i++) targets[i] = rnd.Next(2);
     }
+
+    public override string ToString() => description; // what FsCheck prints for a failing case
 
     public NetworkShape Shape { get; }
     public Parameters Theta { get; }

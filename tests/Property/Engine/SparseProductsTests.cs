@@ -12,20 +12,11 @@ namespace SimdSfnn.Property.Engine;
 [Collection(nameof(KernelIsaCollection))]
 public sealed class SparseProductsTests
 {
-    static Gen<(int estimator, int samples, int examples, bool bernoulli, int seed)> Cases =>
-        from estimator in Gen.Choose(0, EstimatorRegistry.Names.Length - 1)
-        from samples in Gen.Elements(1, 2, 3, 7)
-        from examples in Gen.Choose(1, 5)
-        from bernoulli in Gen.Elements(false, true)
-        from seed in Gen.Choose(0, int.MaxValue)
-        select (estimator, samples, examples, bernoulli, seed);
-
     [Fact]
     public void Sparse_products_equal_dense_products()
     {
-        Prop.ForAll(Cases.ToArbitrary(), c =>
+        Prop.ForAll(PassFixture.Random(1, 2, 3, 7).ToArbitrary(), fixture =>
         {
-            var fixture = new PassFixture((EstimatorKind)c.estimator, c.samples, c.examples, c.bernoulli, c.seed);
             var dense = fixture.Run(ProductStrategy.Dense);
             var sparse = fixture.Run(ProductStrategy.Sparse);
             // float sums in another order: relative to the values' size

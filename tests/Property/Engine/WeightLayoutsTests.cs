@@ -12,22 +12,18 @@ namespace SimdSfnn.Property.Engine;
 [Collection(nameof(KernelIsaCollection))]
 public sealed class WeightLayoutsTests
 {
-    static Gen<(int estimator, int samples, int examples, bool bernoulli, bool sparse, int parts, int seed)> Cases =>
-        from estimator in Gen.Choose(0, EstimatorRegistry.Names.Length - 1)
-        from samples in Gen.Elements(1, 3, 7)
-        from examples in Gen.Choose(1, 5)
-        from bernoulli in Gen.Elements(false, true)
+    static Gen<(PassFixture fixture, bool sparse, int parts)> Cases =>
+        from fixture in PassFixture.Random(1, 3, 7)
         from sparse in Gen.Elements(false, true)
         from parts in Gen.Choose(1, 3)
-        from seed in Gen.Choose(0, int.MaxValue)
-        select (estimator, samples, examples, bernoulli, sparse, parts, seed);
+        select (fixture, sparse, parts);
 
     [Fact]
     public void Shared_layouts_give_the_same_bits()
     {
         Prop.ForAll(Cases.ToArbitrary(), c =>
         {
-            var fixture = new PassFixture((EstimatorKind)c.estimator, c.samples, c.examples, c.bernoulli, c.seed);
+            var fixture = c.fixture;
             var layouts = new WeightLayouts(fixture.Shape, secondTransposed: fixture.Samples > 1);
             for (int part = c.parts - 1; part >= 0; part--) layouts.Prepare(fixture.Theta, part, c.parts);
             var products = c.sparse ? ProductStrategy.Sparse : ProductStrategy.Auto;

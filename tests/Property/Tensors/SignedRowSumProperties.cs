@@ -5,7 +5,7 @@ using SimdSfnn.Tensors;
 namespace SimdSfnn.Property.Tensors;
 
 /// The signed sums of selected rows (gather and scatter) against their scalar references, on
-/// widths that straddle the 32- and 16-column strips and the overlapped tail (0..150), list
+/// widths that straddle the 64-, 32- and 16-column strips and the overlapped tail (0..150), list
 /// lengths around the four-way unrolling, padded strides, starting from 0, c or shared rows; the
 /// lists `DifferenceLists` builds against their reference; and the two together against dense
 /// products with `h - reference`.
