@@ -148,6 +148,11 @@ public static unsafe class MatMul
             GemmNarrow(a, aRow, aK, b, bK, bCol, c, ldc, m, n, k, accumulate);
             return;
         }
+        if (m <= FewRows && m > MR && aRow == 1 && bCol == 1 && prepacked == null)
+        {
+            GemmFewRows(a, aK, b, bK, c, ldc, m, n, k, accumulate);
+            return;
+        }
         int panels = PanelCount(n);
         int slice = SliceDepth(k);
         int packLength = prepacked != null ? 0 : panels * NR * slice;
@@ -192,6 +197,70 @@ public static unsafe class MatMul
                 }
             }
         }
+    }
+
+    /// Rows of C that `GemmFewRows` takes in one tile: its 24 accumulators and three operands fill
+    /// 27 of the 32 zmm registers.
+    const int FewRows = 12;
+
+    /// C(m <= 12, n) (+)= A(m, k) · B(k, n) with A(i, p) = a[i + p*aK] and B's rows read in place:
+    /// the output layer's weight gradient G(W_3) = d^T h_2, 10 rows. One tile of all m rows per 32
+    /// columns, so B (h_2, thousands of rows) is read once per k-slice rather than once per 6-row
+    /// tile, and no FMA is spent on rows past m (the 6x32 kernel's second tile did 2 of 6 for
+    /// nothing); the same k-slices, so the sums keep the wide path's order.
+    static void GemmFewRows(float* a, nint aK, float* b, nint bK, float* c, nint ldc, int m, int n, int k, bool accumulate)
+    {
+        int slice = SliceDepth(k);
+        for (int k0 = 0; k0 < k; k0 += slice)
+        {
+            int kc = Math.Min(slice, k - k0);
+            bool add = accumulate || k0 > 0;
+            for (int j0 = 0; j0 < n; j0 += NR)
+                Kernel12x32(a + k0 * aK, aK, b + k0 * bK + j0, bK, kc, c + j0, ldc, m, Math.Min(NR, n - j0), add);
+        }
+    }
+
+    /// A tile of 7 to 12 rows and up to 32 columns; A's column p is `rows` consecutive floats. Rows
+    /// past 6 are guarded, so a 10-row tile does 20 FMAs per k. A ragged right edge loads B masked.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Kernel12x32(float* a, nint aK, float* b, nint bK, int kc, float* c, nint ldc, int rows, int cols, bool accumulate)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default, c90 = default, c91 = default, c100 = default, c101 = default, c110 = default, c111 = default;
+        var mask0 = ColumnMask(cols);
+        var mask1 = ColumnMask(cols - 16);
+        bool whole = cols == NR;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = whole ? Vector512.Load(b) : Avx512F.MaskLoad(b, mask0, Vector512<float>.Zero);
+            var b1 = whole ? Vector512.Load(b + 16) : Avx512F.MaskLoad(b + 16, mask1, Vector512<float>.Zero);
+            b += bK;
+            { var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01); }
+            { var x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11); }
+            { var x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21); }
+            { var x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31); }
+            { var x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41); }
+            { var x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51); }
+            if (rows > 6) { var x = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61); }
+            if (rows > 7) { var x = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71); }
+            if (rows > 8) { var x = Vector512.Create(a[8]); c80 = Vector512.FusedMultiplyAdd(x, b0, c80); c81 = Vector512.FusedMultiplyAdd(x, b1, c81); }
+            if (rows > 9) { var x = Vector512.Create(a[9]); c90 = Vector512.FusedMultiplyAdd(x, b0, c90); c91 = Vector512.FusedMultiplyAdd(x, b1, c91); }
+            if (rows > 10) { var x = Vector512.Create(a[10]); c100 = Vector512.FusedMultiplyAdd(x, b0, c100); c101 = Vector512.FusedMultiplyAdd(x, b1, c101); }
+            if (rows > 11) { var x = Vector512.Create(a[11]); c110 = Vector512.FusedMultiplyAdd(x, b0, c110); c111 = Vector512.FusedMultiplyAdd(x, b1, c111); }
+            a += aK;
+        }
+        StoreRowMasked(c, c00, c01, mask0, mask1, accumulate);
+        if (rows > 1) StoreRowMasked(c + 1 * ldc, c10, c11, mask0, mask1, accumulate);
+        if (rows > 2) StoreRowMasked(c + 2 * ldc, c20, c21, mask0, mask1, accumulate);
+        if (rows > 3) StoreRowMasked(c + 3 * ldc, c30, c31, mask0, mask1, accumulate);
+        if (rows > 4) StoreRowMasked(c + 4 * ldc, c40, c41, mask0, mask1, accumulate);
+        if (rows > 5) StoreRowMasked(c + 5 * ldc, c50, c51, mask0, mask1, accumulate);
+        if (rows > 6) StoreRowMasked(c + 6 * ldc, c60, c61, mask0, mask1, accumulate);
+        if (rows > 7) StoreRowMasked(c + 7 * ldc, c70, c71, mask0, mask1, accumulate);
+        if (rows > 8) StoreRowMasked(c + 8 * ldc, c80, c81, mask0, mask1, accumulate);
+        if (rows > 9) StoreRowMasked(c + 9 * ldc, c90, c91, mask0, mask1, accumulate);
+        if (rows > 10) StoreRowMasked(c + 10 * ldc, c100, c101, mask0, mask1, accumulate);
+        if (rows > 11) StoreRowMasked(c + 11 * ldc, c110, c111, mask0, mask1, accumulate);
     }
 
     /// C with at most 16 columns (the classifier's 10 outputs): one 16-wide panel and 12-row

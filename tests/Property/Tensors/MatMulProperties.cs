@@ -81,6 +81,20 @@ public sealed class MatMulProperties
         return Close(fast, reference, B + 1);
     });
 
+    [Theory, MemberData(nameof(Isas))]
+    public void WeightGradient_with_7_to_12_rows_matches_reference(Isa isa) => Check(isa, (B, D, H, rnd) =>
+    {
+        // the few-rows kernel's shapes (the output layer's 10), over more than one k-slice
+        H = 7 + H % 6; B = B * 15 + rnd.Next(15); D %= 100;
+        var g = Random(rnd, B * H); var x = Random(rnd, B * D);
+        var fast = Random(rnd, H * D); var reference = (float[])fast.Clone();
+        bool accumulate = rnd.Next(2) == 0;
+        if (!accumulate) Array.Clear(reference);
+        MatMul.WeightGradient(g, x, fast, B, H, D, accumulate);
+        MatMul.WeightGradientReference(g, x, reference, B, H, D);
+        return Close(fast, reference, B + 1);
+    });
+
     [Fact]
     public void Wrong_lengths_are_refused() =>
         Assert.Throws<ArgumentException>(() => MatMul.Forward(new float[6], new float[6], new float[5], 2, 3, 2));
