@@ -143,6 +143,11 @@ public static unsafe class MatMul
             return;
         }
         bool packLeftNeeded = aRow == 1 && aK != 1;
+        if (n <= DotWidth && aK == 1 && bK == 1 && prepacked == null)
+        {
+            GemmDot(a, aRow, b, bCol, c, ldc, m, n, k, accumulate);
+            return;
+        }
         if (n <= NarrowWidth && !packLeftNeeded && prepacked == null)
         {
             GemmNarrow(a, aRow, aK, b, bK, bCol, c, ldc, m, n, k, accumulate);
@@ -262,6 +267,103 @@ public static unsafe class MatMul
         if (rows > 10) StoreRowMasked(c + 10 * ldc, c100, c101, mask0, mask1, accumulate);
         if (rows > 11) StoreRowMasked(c + 11 * ldc, c110, c111, mask0, mask1, accumulate);
     }
+
+    /// Products with at most this many columns whose operands both run along k (a forward to the
+    /// classifier's 10 outputs) go through `GemmDot`.
+    const int DotWidth = 10;
+
+    /// C(m, n <= 10) (+)= A(m, k) · B(k, n) with A(i, p) = a[i*aRow + p] and B(p, j) = b[p + j*bCol]:
+    /// dot products along k, two rows of A against every column of B per pass, 16 k at a time, then
+    /// each row's n sums reduced across lanes at once (`LaneTotals`). The 12x16 kernel broadcast one
+    /// A entry per row and k into 16 lanes of which 10 were used (62.5% of peak at best, and load
+    /// bound); here every lane does work but the k tail (200 = 12 x 16 + 8).
+    static void GemmDot(float* a, nint aRow, float* b, nint bCol, float* c, nint ldc, int m, int n, int k, bool accumulate)
+    {
+        // B's columns as 16-k blocks of all 10 (zero past n and past k), so the loop reads one
+        // pointer at fixed offsets: branches and a pointer per column spilled the JIT's registers
+        int blocks = (k + 15) / 16;
+        var pack = packBuffer;
+        if (pack is null || pack.Length < blocks * DotWidth * 16) packBuffer = pack = GC.AllocateUninitializedArray<float>(Math.Max(blocks * DotWidth * 16, NR * KC), pinned: true);
+        var columns = ColumnMask(n);
+        fixed (float* packed = pack)
+        {
+            for (int j = 0; j < DotWidth; j++)
+                for (int p = 0; p < k; p += 16)
+                {
+                    var column = j < n ? Avx512F.MaskLoad(b + j * bCol + p, ColumnMask(k - p), Vector512<float>.Zero) : Vector512<float>.Zero;
+                    column.Store(packed + p / 16 * DotWidth * 16 + j * 16);
+                }
+            for (int i = 0; i < m; i += 2)
+            {
+                float* x0 = a + i * aRow, x1 = i + 1 < m ? x0 + aRow : x0; // an odd last row is computed twice, stored once
+                Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default, s8 = default, s9 = default;
+                Vector512<float> t0 = default, t1 = default, t2 = default, t3 = default, t4 = default, t5 = default, t6 = default, t7 = default, t8 = default, t9 = default;
+                float* w = packed;
+                int p = 0;
+                for (; p + 16 <= k; p += 16, w += DotWidth * 16)
+                {
+                    var u = Vector512.Load(x0 + p);
+                    var v = Vector512.Load(x1 + p);
+                    { var wj = Vector512.Load(w + 0); s0 = Vector512.FusedMultiplyAdd(u, wj, s0); t0 = Vector512.FusedMultiplyAdd(v, wj, t0); }
+                    { var wj = Vector512.Load(w + 16); s1 = Vector512.FusedMultiplyAdd(u, wj, s1); t1 = Vector512.FusedMultiplyAdd(v, wj, t1); }
+                    { var wj = Vector512.Load(w + 32); s2 = Vector512.FusedMultiplyAdd(u, wj, s2); t2 = Vector512.FusedMultiplyAdd(v, wj, t2); }
+                    { var wj = Vector512.Load(w + 48); s3 = Vector512.FusedMultiplyAdd(u, wj, s3); t3 = Vector512.FusedMultiplyAdd(v, wj, t3); }
+                    { var wj = Vector512.Load(w + 64); s4 = Vector512.FusedMultiplyAdd(u, wj, s4); t4 = Vector512.FusedMultiplyAdd(v, wj, t4); }
+                    { var wj = Vector512.Load(w + 80); s5 = Vector512.FusedMultiplyAdd(u, wj, s5); t5 = Vector512.FusedMultiplyAdd(v, wj, t5); }
+                    { var wj = Vector512.Load(w + 96); s6 = Vector512.FusedMultiplyAdd(u, wj, s6); t6 = Vector512.FusedMultiplyAdd(v, wj, t6); }
+                    { var wj = Vector512.Load(w + 112); s7 = Vector512.FusedMultiplyAdd(u, wj, s7); t7 = Vector512.FusedMultiplyAdd(v, wj, t7); }
+                    { var wj = Vector512.Load(w + 128); s8 = Vector512.FusedMultiplyAdd(u, wj, s8); t8 = Vector512.FusedMultiplyAdd(v, wj, t8); }
+                    { var wj = Vector512.Load(w + 144); s9 = Vector512.FusedMultiplyAdd(u, wj, s9); t9 = Vector512.FusedMultiplyAdd(v, wj, t9); }
+                }
+                if (p < k)
+                {
+                    // the tail: masked loads read zeros past k (B's block is zero there already)
+                    var lanes = ColumnMask(k - p);
+                    var u = Avx512F.MaskLoad(x0 + p, lanes, Vector512<float>.Zero);
+                    var v = Avx512F.MaskLoad(x1 + p, lanes, Vector512<float>.Zero);
+                    { var wj = Vector512.Load(w + 0); s0 = Vector512.FusedMultiplyAdd(u, wj, s0); t0 = Vector512.FusedMultiplyAdd(v, wj, t0); }
+                    { var wj = Vector512.Load(w + 16); s1 = Vector512.FusedMultiplyAdd(u, wj, s1); t1 = Vector512.FusedMultiplyAdd(v, wj, t1); }
+                    { var wj = Vector512.Load(w + 32); s2 = Vector512.FusedMultiplyAdd(u, wj, s2); t2 = Vector512.FusedMultiplyAdd(v, wj, t2); }
+                    { var wj = Vector512.Load(w + 48); s3 = Vector512.FusedMultiplyAdd(u, wj, s3); t3 = Vector512.FusedMultiplyAdd(v, wj, t3); }
+                    { var wj = Vector512.Load(w + 64); s4 = Vector512.FusedMultiplyAdd(u, wj, s4); t4 = Vector512.FusedMultiplyAdd(v, wj, t4); }
+                    { var wj = Vector512.Load(w + 80); s5 = Vector512.FusedMultiplyAdd(u, wj, s5); t5 = Vector512.FusedMultiplyAdd(v, wj, t5); }
+                    { var wj = Vector512.Load(w + 96); s6 = Vector512.FusedMultiplyAdd(u, wj, s6); t6 = Vector512.FusedMultiplyAdd(v, wj, t6); }
+                    { var wj = Vector512.Load(w + 112); s7 = Vector512.FusedMultiplyAdd(u, wj, s7); t7 = Vector512.FusedMultiplyAdd(v, wj, t7); }
+                    { var wj = Vector512.Load(w + 128); s8 = Vector512.FusedMultiplyAdd(u, wj, s8); t8 = Vector512.FusedMultiplyAdd(v, wj, t8); }
+                    { var wj = Vector512.Load(w + 144); s9 = Vector512.FusedMultiplyAdd(u, wj, s9); t9 = Vector512.FusedMultiplyAdd(v, wj, t9); }
+                }
+                StoreMasked(c + i * ldc, LaneTotals(s0, s1, s2, s3, s4, s5, s6, s7, s8, s9), columns, accumulate);
+                if (i + 1 < m) StoreMasked(c + (i + 1) * ldc, LaneTotals(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9), columns, accumulate);
+            }
+        }
+    }
+
+    /// Lane j of the result is the sum of the 16 lanes of `a_j` (lanes 10 to 15 zero): pairs of
+    /// vectors interleaved and added, first by floats, then by pairs of floats, then twice by
+    /// 128-bit lanes, 11 shuffle pairs for 10 sums where 10 separate horizontal sums take 30.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<float> LaneTotals(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3, Vector512<float> a4,
+                                       Vector512<float> a5, Vector512<float> a6, Vector512<float> a7, Vector512<float> a8, Vector512<float> a9)
+    {
+        var zero = Vector512<float>.Zero;
+        // within each 128-bit lane: b_q holds partial sums of a_2q, a_2q+1 as (x, y, x, y)
+        var b0 = Interleave(a0, a1); var b1 = Interleave(a2, a3); var b2 = Interleave(a4, a5);
+        var b3 = Interleave(a6, a7); var b4 = Interleave(a8, a9);
+        // within each 128-bit lane: c_q holds partial sums of a_4q .. a_4q+3
+        var c0 = InterleavePairs(b0, b1); var c1 = InterleavePairs(b2, b3); var c2 = InterleavePairs(b4, zero);
+        // across the 128-bit lanes: 128-bit lane q of the total holds a_4q .. a_4q+3
+        return InterleaveLanes(InterleaveLanes(c0, c1), InterleaveLanes(c2, zero));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<float> Interleave(Vector512<float> x, Vector512<float> y) => Avx512F.UnpackLow(x, y) + Avx512F.UnpackHigh(x, y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<float> InterleavePairs(Vector512<float> x, Vector512<float> y) =>
+        Avx512F.UnpackLow(x.AsDouble(), y.AsDouble()).AsSingle() + Avx512F.UnpackHigh(x.AsDouble(), y.AsDouble()).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<float> InterleaveLanes(Vector512<float> x, Vector512<float> y) => Avx512F.Shuffle4x128(x, y, 0x88) + Avx512F.Shuffle4x128(x, y, 0xDD);
 
     /// C with at most 16 columns (the classifier's 10 outputs): one 16-wide panel and 12-row
     /// tiles, so a k step does 12 FMAs of 16 lanes with 10 useful, where the 6x32 kernel's 12 had
