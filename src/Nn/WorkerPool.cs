@@ -18,6 +18,11 @@ public sealed class WorkerPool : IDisposable
     /// Waking a parked thread took about 40 us here, as much as a quarter of a deterministic
     /// step's pass; a training step comes back long before this, so its workers never park.
     static readonly long SpinTicks = Stopwatch.Frequency / 1000; // 1 ms
+    /// Pause instructions between looks at the flag while spinning. `SpinWait.SpinOnce` yields
+    /// the processor after a few rounds, and in this virtual machine each `sched_yield` went
+    /// through the hypervisor: 13% of a deterministic run's CPU time, and a flag that flipped
+    /// mid-call was seen a few microseconds late.
+    const int SpinIterations = 8;
 
     readonly object gate = new();
     readonly Thread[] threads;
@@ -63,9 +68,8 @@ public sealed class WorkerPool : IDisposable
             Monitor.PulseAll(gate);
         }
         RunShard(0);
-        var spin = new SpinWait();
         long since = Stopwatch.GetTimestamp();
-        while (Volatile.Read(ref pending) != 0 && Stopwatch.GetTimestamp() - since < SpinTicks) spin.SpinOnce(sleep1Threshold: -1);
+        while (Volatile.Read(ref pending) != 0 && Stopwatch.GetTimestamp() - since < SpinTicks) Thread.SpinWait(SpinIterations);
         lock (gate)
             while (pending != 0) Monitor.Wait(gate);
         this.work = null;
@@ -82,9 +86,8 @@ public sealed class WorkerPool : IDisposable
         int seen = 0;
         while (true)
         {
-            var spin = new SpinWait();
             long since = Stopwatch.GetTimestamp();
-            while (Volatile.Read(ref generation) == seen && !stopping && Stopwatch.GetTimestamp() - since < SpinTicks) spin.SpinOnce(sleep1Threshold: -1);
+            while (Volatile.Read(ref generation) == seen && !stopping && Stopwatch.GetTimestamp() - since < SpinTicks) Thread.SpinWait(SpinIterations);
             lock (gate)
             {
                 while (generation == seen && !stopping) Monitor.Wait(gate);
