@@ -36,8 +36,7 @@ public abstract class StepBench
     protected void Step()
     {
         if (cursor + 100 > data.Count) cursor = 0;
-        minibatch.Compute(theta, data, order, cursor, 100, 0);
-        optimizer.Step(minibatch.Gradient.Data, 1e-4f, pool);
+        minibatch.ComputeAndStep(theta, data, order, cursor, 100, 0, optimizer, 1e-4f);
         cursor += 100;
     }
 

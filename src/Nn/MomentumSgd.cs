@@ -11,6 +11,8 @@ public sealed class MomentumSgd(Parameters parameters, float momentum = 0.9f) : 
     bool[] sliceFinite = [];
 
     public float Momentum { get; } = momentum;
+    /// The parameters this optimiser steps.
+    public Parameters Parameters { get; } = parameters;
     public float[] Velocity { get; } = new float[parameters.Data.Length];
 
     /// Takes one step; returns whether every parameter is still finite after it.
@@ -19,6 +21,13 @@ public sealed class MomentumSgd(Parameters parameters, float momentum = 0.9f) : 
         if (gradient.Length != Velocity.Length) throw new ArgumentException("gradient length differs from the parameters'");
         return MomentumUpdate.Apply(parameters.Data, Velocity, gradient, Momentum, learningRate);
     }
+
+    /// `Step` on the parameters `[start, start + gradient.Length)` only, `gradient` being their
+    /// share of the whole gradient; returns whether they are still finite. Elementwise, so steps
+    /// over ranges that cover the parameters once give `Step`'s bits, in any order or split.
+    public bool StepRange(int start, ReadOnlySpan<float> gradient, float learningRate) =>
+        MomentumUpdate.Apply(parameters.Data.AsSpan(start, gradient.Length), Velocity.AsSpan(start, gradient.Length),
+                             gradient, Momentum, learningRate);
 
     /// `Step` with the parameters split across the pool's workers, each updating the share of
     /// whole 16-float blocks that `WorkerPool.BlockShare` gives it (the share it summed the gradient

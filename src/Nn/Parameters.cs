@@ -30,6 +30,10 @@ public sealed class Parameters
     public Span<float> W(int layer) => Data.AsSpan(weightOffsets[layer], Shape.WeightCount(layer));
     /// `b_l`, length Sizes[l+1].
     public Span<float> Bias(int layer) => Data.AsSpan(biasOffsets[layer], Shape.Sizes[layer + 1]);
+    /// Where `W_l` starts in `Data`.
+    public int WeightOffset(int layer) => weightOffsets[layer];
+    /// Where `b_l` starts in `Data`.
+    public int BiasOffset(int layer) => biasOffsets[layer];
 
     /// Glorot-uniform weights (scaled by 4 for sigmoid units, Glorot & Bengio 2010) and zero biases.
     public void InitializeGlorot(ulong seed)

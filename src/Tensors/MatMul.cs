@@ -63,7 +63,8 @@ public static unsafe class MatMul
 
     /// Products with at most this many columns run through the narrow 12x16 kernel.
     public const int NarrowWidth = 16;
-    internal const int PanelWidth = NR;
+    /// Rows of W per packed panel.
+    public const int PanelWidth = NR;
     internal static int PanelCount(int n) => (n + NR - 1) / NR;
 
     /// Equal k-slices of at most KC: 784 = 4 x 196, not 3 x 256 + 16 (a thin last slice costs

@@ -21,6 +21,7 @@ public sealed class PackedWeights
     public int Inputs { get; }
     /// H, the rows of W (more than 16: fewer go through MatMul's narrow kernel, which packs little).
     public int Outputs { get; }
-    internal int Panels { get; }
+    /// 32-column panels per k-slice (`MatMul.PanelWidth` rows of W each).
+    public int Panels { get; }
     internal AlignedBuffer Buffer { get; }
 }

@@ -48,8 +48,7 @@ public static class BenchCommand
         void Step()
         {
             if (cursor + batch > data.Count) cursor = 0;
-            minibatch.Compute(theta, data, order, cursor, batch, 0);
-            optimizer.Step(minibatch.Gradient.Data, 1e-4f, pool);
+            minibatch.ComputeAndStep(theta, data, order, cursor, batch, 0, optimizer, 1e-4f);
             cursor += batch;
         }
         for (int i = 0; i < Math.Max(10, steps / 5); i++) Step();

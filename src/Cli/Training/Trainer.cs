@@ -54,11 +54,11 @@ public sealed class Trainer(RunSettings settings, TaskData data, string outDir, 
             for (int step = resumed ? start.StepsDone : 0; step < stepsPerEpoch; step++)
             {
                 int first = step * B, count = Math.Min(B, N - first);
-                double batchCriterion = minibatch.Compute(theta, data.Train, order, first, count, epoch);
+                double batchCriterion = minibatch.ComputeAndStep(theta, data.Train, order, first, count, epoch,
+                                                                 optimizer, schedule.At((long)epoch * stepsPerEpoch + step));
                 if (!double.IsFinite(batchCriterion)) Diverged($"the criterion is {batchCriterion}", epoch, step);
                 if (!minibatch.GradientIsFinite) Diverged("the gradient is not finite", epoch, step);
-                if (!optimizer.Step(minibatch.Gradient.Data, schedule.At((long)epoch * stepsPerEpoch + step), pool))
-                    Diverged("a weight overflowed", epoch, step);
+                if (!minibatch.ParametersAreFinite) Diverged("a weight overflowed", epoch, step);
                 criterion += batchCriterion;
                 progress.Step(epoch, settings.Epochs, step + 1, stepsPerEpoch, clock.Elapsed.TotalSeconds);
                 if (Cancel.IsCancellationRequested && step + 1 < stepsPerEpoch)

@@ -27,6 +27,12 @@ public sealed class MinibatchGradient : IShardedWork
     readonly bool[] sliceFinite;
     readonly ShardSum shardSum;
     readonly WeightLayouts layouts;
+    readonly ParameterRange[] ranges;      // the fused update's cut of the parameters
+    readonly RangeUpdate rangeUpdate;
+    readonly bool[] sliceParametersFinite;
+    bool layoutsCurrent;                   // the layouts hold theta as the last ComputeAndStep left it
+    MomentumSgd? pendingOptimizer;
+    float pendingRate;
 
     Parameters theta = null!;
     ExampleSet data = null!;
@@ -52,6 +58,9 @@ public sealed class MinibatchGradient : IShardedWork
         sliceFinite = new bool[pool.ThreadCount];
         shardSum = new ShardSum(this);
         layouts = new WeightLayouts(shape, secondTransposed: Samples > 1);
+        ranges = CutParameters(shape, layouts, Gradient, pool.ThreadCount);
+        rangeUpdate = new RangeUpdate(this);
+        sliceParametersFinite = new bool[pool.ThreadCount];
         var hiddenWidths = shape.Sizes[1..^1];
         statistics = hiddenWidths.Select(w => new float[estimator.StatisticsLength(w)]).ToArray();
         for (int t = 0; t < pool.ThreadCount; t++)
@@ -70,10 +79,46 @@ public sealed class MinibatchGradient : IShardedWork
     public Parameters Gradient { get; }
     /// Whether every entry of `Gradient` is finite.
     public bool GradientIsFinite { get; private set; }
+    /// After `ComputeAndStep`: whether every parameter is still finite.
+    public bool ParametersAreFinite { get; private set; }
 
     /// Computes the mean gradient of examples `order[start .. start + count)` into `Gradient`,
     /// updates the estimator's running statistics, and returns the sum of their `C_M`.
     public double Compute(Parameters theta, ExampleSet data, int[] order, int start, int count, int epoch)
+    {
+        layoutsCurrent = false; // the caller may change theta before the next step
+        layouts.Prepare(theta, pool);
+        Begin(theta, data, order, start, count, epoch);
+        pool.Run(this);
+        pool.Run(shardSum);
+        GradientIsFinite = Array.IndexOf(sliceFinite, false) < 0;
+        return Finish();
+    }
+
+    /// `Compute`, then `optimizer`'s step on theta with the gradient, in one pass over the
+    /// parameters: each worker sums, steps and lays out again for the next step (`WeightLayouts.RefreshRows`)
+    /// a band of whole 32-row panels while it is in its cache. Apart from the prepared layouts it
+    /// leaves, the same bits as `Compute` followed by `optimizer.Step`. Between two calls theta
+    /// must change only through them (or pass through `Compute`, which lays it out afresh):
+    /// the layouts of the last call are reused. `GradientIsFinite` and `ParametersAreFinite` say
+    /// whether the step went wrong.
+    public double ComputeAndStep(Parameters theta, ExampleSet data, int[] order, int start, int count, int epoch,
+                                 MomentumSgd optimizer, float learningRate)
+    {
+        if (!ReferenceEquals(optimizer.Parameters, theta)) SfnnThrow.Argument("the optimizer steps other parameters", nameof(optimizer));
+        if (!layoutsCurrent || !layouts.PreparedFrom(theta)) layouts.Prepare(theta, pool);
+        Begin(theta, data, order, start, count, epoch);
+        pool.Run(this);
+        (pendingOptimizer, pendingRate) = (optimizer, learningRate);
+        pool.Run(rangeUpdate);
+        pendingOptimizer = null;
+        GradientIsFinite = Array.IndexOf(sliceFinite, false) < 0;
+        ParametersAreFinite = Array.IndexOf(sliceParametersFinite, false) < 0;
+        layoutsCurrent = true;
+        return Finish();
+    }
+
+    void Begin(Parameters theta, ExampleSet data, int[] order, int start, int count, int epoch)
     {
         this.theta = theta;
         this.data = data;
@@ -81,11 +126,11 @@ public sealed class MinibatchGradient : IShardedWork
         batchStart = start;
         batchCount = count;
         this.epoch = epoch;
-        layouts.Prepare(theta, pool);
-        pool.Run(this);
-        pool.Run(shardSum);
-        GradientIsFinite = Array.IndexOf(sliceFinite, false) < 0;
+    }
 
+    /// The criterion summed over shards; the estimator's statistics summed and handed over.
+    double Finish()
+    {
         double criterion = 0;
         for (int t = 0; t < passes.Length; t++) criterion += shardCriterion[t];
         for (int k = 0; k < statistics.Length; k++)
@@ -139,20 +184,19 @@ public sealed class MinibatchGradient : IShardedWork
     void SumShards(int slice)
     {
         var (lo, length) = WorkerPool.BlockShare(Gradient.Data.Length, slice, passes.Length);
+        sliceFinite[slice] = SumRange(lo, length);
+    }
+
+    /// `Gradient[lo, lo + length)` from the shards; whether it is finite.
+    bool SumRange(int lo, int length)
+    {
         var total = Gradient.Data.AsSpan(lo, length);
-        if (total.IsEmpty)
-        {
-            sliceFinite[slice] = true;
-            return;
-        }
-        // one pass over the share for two shards (the usual case), in shard order for more
+        if (total.IsEmpty) return true;
+        // one pass over the range for two shards (the usual case), in shard order for more
         float scale = 1f / batchCount;
         var first = shardGradients[0].Data.AsSpan(lo, length);
         if (shardGradients.Length == 2)
-        {
-            sliceFinite[slice] = ScaledSum.Apply(first, shardGradients[1].Data.AsSpan(lo, length), scale, total);
-            return;
-        }
+            return ScaledSum.Apply(first, shardGradients[1].Data.AsSpan(lo, length), scale, total);
         if (shardGradients.Length == 1) TensorPrimitives.Multiply(first, scale, total);
         else
         {
@@ -162,7 +206,63 @@ public sealed class MinibatchGradient : IShardedWork
             TensorPrimitives.Multiply(total, scale, total);
         }
         // the largest magnitude is NaN or infinite if any entry is: one vectorized pass
-        sliceFinite[slice] = float.IsFinite(TensorPrimitives.MaxMagnitude(total));
+        return float.IsFinite(TensorPrimitives.MaxMagnitude(total));
+    }
+
+    /// Worker `slice`'s ranges of the fused update: sum, step, lay out again.
+    void UpdateRanges(int slice)
+    {
+        bool gradientFinite = true, parametersFinite = true;
+        foreach (var range in ranges)
+        {
+            if (range.Worker != slice) continue;
+            gradientFinite &= SumRange(range.Start, range.Length);
+            parametersFinite &= pendingOptimizer!.StepRange(range.Start, Gradient.Data.AsSpan(range.Start, range.Length), pendingRate);
+            if (range.Layer >= 0) layouts.RefreshRows(theta, range.Layer, range.RowStart, range.RowEnd);
+        }
+        sliceFinite[slice] = gradientFinite;
+        sliceParametersFinite[slice] = parametersFinite;
+    }
+
+    /// The parameters cut for the fused update: every laid-out W_l into bands of whole 32-row panels
+    /// (a W_l of at most 16 rows that only W_2^T holds: one band), every other W_l and every bias
+    /// whole; dealt to the workers in order, about equal shares of floats each.
+    static ParameterRange[] CutParameters(NetworkShape shape, WeightLayouts layouts, Parameters offsets, int workers)
+    {
+        var cut = new List<(int Start, int Length, int Layer, int RowStart, int RowEnd)>();
+        for (int l = 0; l < shape.LayerCount; l++)
+        {
+            int rows = shape.Sizes[l + 1], inputs = shape.Sizes[l], start = offsets.WeightOffset(l);
+            bool laidOut = layouts.Packed(l) is not null || (l == 1 && layouts.SecondTransposed is not null);
+            int band = layouts.Packed(l) is not null ? MatMul.PanelWidth : rows;
+            if (!laidOut) cut.Add((start, rows * inputs, -1, 0, 0));
+            else
+                for (int r = 0; r < rows; r += band)
+                {
+                    int end = Math.Min(rows, r + band);
+                    cut.Add((start + r * inputs, (end - r) * inputs, l, r, end));
+                }
+            cut.Add((offsets.BiasOffset(l), rows, -1, 0, 0));
+        }
+        long total = shape.ParameterCount, before = 0;
+        var ranges = new ParameterRange[cut.Count];
+        for (int i = 0; i < cut.Count; i++)
+        {
+            var c = cut[i];
+            int worker = (int)Math.Min(workers - 1, (before + c.Length / 2) * workers / Math.Max(1, total));
+            ranges[i] = new ParameterRange(c.Start, c.Length, c.Layer, c.RowStart, c.RowEnd, worker);
+            before += c.Length;
+        }
+        return ranges;
+    }
+
+    /// `[Start, Start + Length)` of the parameters, worker `Worker`'s; rows `[RowStart, RowEnd)`
+    /// of `W_Layer` to lay out again after the step, or `Layer` -1.
+    readonly record struct ParameterRange(int Start, int Length, int Layer, int RowStart, int RowEnd, int Worker);
+
+    sealed class RangeUpdate(MinibatchGradient owner) : IShardedWork
+    {
+        public void Run(int shard) => owner.UpdateRanges(shard);
     }
 
     sealed class ShardSum(MinibatchGradient owner) : IShardedWork

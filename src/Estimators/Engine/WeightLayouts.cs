@@ -62,5 +62,27 @@ public sealed class WeightLayouts : IShardedWork
         Transpose.Rows(theta.W(1), shape.Sizes[2], n1, SecondTransposed.Span, SecondStride, first, end);
     }
 
+    /// Whether a refresh of rows `[rowStart, rowEnd)` of `W_layer` touches whole panels only (32
+    /// rows, or up to the last row), so that workers refreshing disjoint row bands never share one.
+    public static bool RowBandAligned(int rows, int rowStart, int rowEnd) =>
+        rowStart % MatMul.PanelWidth == 0 && (rowEnd % MatMul.PanelWidth == 0 || rowEnd == rows);
+
+    /// Refreshes what the layouts hold of rows `[rowStart, rowEnd)` of `W_layer` (a band that
+    /// `RowBandAligned` accepts) from `theta`: their packed panels and, for `W_2`, their columns of
+    /// `W_2^T`. A training step's update calls it for the band it has just changed, while those
+    /// rows are still in the worker's cache, instead of a `Prepare` that reads all of theta again.
+    public void RefreshRows(Parameters theta, int layer, int rowStart, int rowEnd)
+    {
+        int rows = shape.Sizes[layer + 1], inputs = shape.Sizes[layer];
+        if (!RowBandAligned(rows, rowStart, rowEnd)) SfnnThrow.Argument("the rows must be whole 32-row panels");
+        source = theta;
+        if (packed[layer] is { } layerPacked)
+            for (int panel = rowStart / MatMul.PanelWidth; panel * MatMul.PanelWidth < rowEnd; panel++)
+                MatMul.PackForward(theta.W(layer), layerPacked, panel, layerPacked.Panels);
+        if (layer == 1 && SecondTransposed is not null)
+            Transpose.Rows(theta.W(1).Slice(rowStart * inputs, (rowEnd - rowStart) * inputs), rowEnd - rowStart, inputs,
+                           SecondTransposed.Span[rowStart..], SecondStride);
+    }
+
     internal static int PaddedWidth(int n) => (n + 15) & ~15;
 }

@@ -7,24 +7,27 @@ namespace SimdSfnn.Property.Engine;
 [CollectionDefinition(nameof(AllocationCollection), DisableParallelization = true)]
 public sealed class AllocationCollection;
 
-/// The steady-state training step (minibatch gradient on two threads and the momentum update)
+/// The steady-state training step (minibatch gradient on two threads and the momentum update,
+/// fused or one after the other)
 /// allocates nothing, for every estimator and both output heads. Counts the bytes allocated by
 /// the calling thread and by each of the pool's workers (the process-wide count would also see
 /// the test runner's own threads).
 [Collection(nameof(AllocationCollection))]
 public sealed class ZeroAllocationTests
 {
-    public static TheoryData<EstimatorKind, OutputHead> Cases()
+    public static TheoryData<EstimatorKind, OutputHead, bool> Cases()
     {
-        var data = new TheoryData<EstimatorKind, OutputHead>();
+        var data = new TheoryData<EstimatorKind, OutputHead, bool>();
         foreach (var kind in Enum.GetValues<EstimatorKind>())
             foreach (var head in Enum.GetValues<OutputHead>())
-                data.Add(kind, head);
+                foreach (bool fused in new[] { true, false })
+                    data.Add(kind, head, fused);
         return data;
     }
 
+    /// `fused`: the trainer's `ComputeAndStep`, else `Compute` and then the optimiser's `Step`.
     [Theory, MemberData(nameof(Cases))]
-    public void Training_step_allocates_nothing(EstimatorKind kind, OutputHead head)
+    public void Training_step_allocates_nothing(EstimatorKind kind, OutputHead head, bool fused)
     {
         var shape = new NetworkShape([40, 32, 24, head == OutputHead.Softmax ? 10 : 20], head);
         var data = head == OutputHead.Softmax
@@ -41,8 +44,12 @@ public sealed class ZeroAllocationTests
         void Step()
         {
             int count = Math.Min(30, data.Count - cursor);
-            minibatch.Compute(theta, data, order, cursor, count, epoch: 0);
-            optimizer.Step(minibatch.Gradient.Data, 0.01f, pool);
+            if (fused) minibatch.ComputeAndStep(theta, data, order, cursor, count, epoch: 0, optimizer, 0.01f);
+            else
+            {
+                minibatch.Compute(theta, data, order, cursor, count, epoch: 0);
+                optimizer.Step(minibatch.Gradient.Data, 0.01f, pool);
+            }
             cursor = (cursor + count) % data.Count;
         }
 
