@@ -213,7 +213,7 @@ public static unsafe class MatMul
     /// the output layer's weight gradient G(W_3) = d^T h_2, 10 rows. One tile of all m rows per 32
     /// columns, so B (h_2, thousands of rows) is read once per k-slice rather than once per 6-row
     /// tile, and no FMA is spent on rows past m (the 6x32 kernel's second tile did 2 of 6 for
-    /// nothing); the same k-slices, so the sums keep the wide path's order.
+    /// nothing); the same k-slices and edge kernel, so every entry sums as on the wide path.
     static void GemmFewRows(float* a, nint aK, float* b, nint bK, float* c, nint ldc, int m, int n, int k, bool accumulate)
     {
         int slice = SliceDepth(k);
@@ -222,7 +222,17 @@ public static unsafe class MatMul
             int kc = Math.Min(slice, k - k0);
             bool add = accumulate || k0 > 0;
             for (int j0 = 0; j0 < n; j0 += NR)
-                Kernel12x32(a + k0 * aK, aK, b + k0 * bK + j0, bK, kc, c + j0, ldc, m, Math.Min(NR, n - j0), add);
+            {
+                int cols = Math.Min(NR, n - j0);
+                if (cols <= 16)
+                {
+                    // the wide path's edge kernel, whose even and odd k sum apart: the same bits
+                    // as a product with more rows (a worker's band of a weight gradient) gets
+                    Kernel6x16(a + k0 * aK, 1, aK, b + k0 * bK + j0, bK, kc, c + j0, ldc, MR, cols, add);
+                    Kernel6x16(a + k0 * aK + MR, 1, aK, b + k0 * bK + j0, bK, kc, c + MR * ldc + j0, ldc, m - MR, cols, add);
+                }
+                else Kernel12x32(a + k0 * aK, aK, b + k0 * bK + j0, bK, kc, c + j0, ldc, m, cols, add);
+            }
         }
     }
 
