@@ -4,8 +4,9 @@
 //   Block16     one 16 x 16 block in registers (also packs W_1 for MatMul's forward)
 // Variants: Vector512 (whole 16 x 16 blocks transposed in registers; the columns past the last
 // whole block by gathers of 16 source rows per destination vector) and the scalar references
-// RowsReference and AddRowsReference; the last rows % 16 go through the scalar loop. The second layer's W_2^T and G(W_2)^T: 40000 entries per step and per pass,
-// about 1.6% of a G3 training profile when they were scalar.
+// RowsReference and AddRowsReference; the last rows % 16 go through the scalar loop. The second
+// layer's W_2^T and G(W_2)^T: 40000 entries per step and per pass, about 1.6% of a G3 training
+// profile when they were scalar.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;

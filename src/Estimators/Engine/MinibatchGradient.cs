@@ -233,9 +233,8 @@ public sealed class MinibatchGradient : IShardedWork
         for (int l = 0; l < shape.LayerCount; l++)
         {
             int rows = shape.Sizes[l + 1], inputs = shape.Sizes[l], start = offsets.WeightOffset(l);
-            bool laidOut = layouts.Packed(l) is not null || (l == 1 && layouts.SecondTransposed is not null);
             int band = layouts.Packed(l) is not null ? MatMul.PanelWidth : rows;
-            if (!laidOut) cut.Add((start, rows * inputs, -1, 0, 0));
+            if (!layouts.LaysOut(l)) cut.Add((start, rows * inputs, -1, 0, 0));
             else
                 for (int r = 0; r < rows; r += band)
                 {

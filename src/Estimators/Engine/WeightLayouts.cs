@@ -51,20 +51,27 @@ public sealed class WeightLayouts : IShardedWork
 
     void IShardedWork.Run(int shard) => Prepare(pending!, shard, pendingParts);
 
-    /// Prepares part `part` of `parts`; the layouts are whole once every part is done.
+    /// Prepares part `part` of `parts`: an equal share of each laid-out W_l's panels (a W_2 held
+    /// only as W_2^T goes whole to part 0); the layouts are whole once every part is done.
     public void Prepare(Parameters theta, int part, int parts)
     {
         source = theta;
-        for (int l = 0; l < packed.Length; l++)
-            if (packed[l] is { } layer) MatMul.PackForward(theta.W(l), layer, part, parts);
-        if (SecondTransposed is null) return;
-        int n1 = shape.Sizes[1], first = (int)((long)n1 * part / parts), end = (int)((long)n1 * (part + 1) / parts);
-        Transpose.Rows(theta.W(1), shape.Sizes[2], n1, SecondTransposed.Span, SecondStride, first, end);
+        for (int l = 0; l < shape.LayerCount; l++)
+        {
+            if (!LaysOut(l)) continue;
+            int rows = shape.Sizes[l + 1];
+            int panels = packed[l]?.Panels ?? 1, band = packed[l] is null ? rows : MatMul.PanelWidth;
+            int first = (int)((long)panels * part / parts), end = (int)((long)panels * (part + 1) / parts);
+            if (first < end) RefreshRows(theta, l, first * band, Math.Min(rows, end * band));
+        }
     }
+
+    /// Whether the layouts hold anything of `W_layer`: packed panels, or W_2^T.
+    public bool LaysOut(int layer) => packed[layer] is not null || (layer == 1 && SecondTransposed is not null);
 
     /// Whether a refresh of rows `[rowStart, rowEnd)` of `W_layer` touches whole panels only (32
     /// rows, or up to the last row), so that workers refreshing disjoint row bands never share one.
-    public static bool RowBandAligned(int rows, int rowStart, int rowEnd) =>
+    static bool RowBandAligned(int rows, int rowStart, int rowEnd) =>
         rowStart % MatMul.PanelWidth == 0 && (rowEnd % MatMul.PanelWidth == 0 || rowEnd == rows);
 
     /// Refreshes what the layouts hold of rows `[rowStart, rowEnd)` of `W_layer` (a band that
