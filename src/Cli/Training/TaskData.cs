@@ -46,8 +46,8 @@ public sealed record TaskData(ExampleSet Train, ExampleSet Test, OutputHead Head
     static ExampleSet Halves(IdxImages images, int count, ulong seed, ulong split)
     {
         int D = images.Rows * images.Columns, half = D / 2;
-        var x = new float[count * half];
-        var y = new float[count * half];
+        var x = LargeArray.Floats(count * half);
+        var y = LargeArray.Floats(count * half);
         var pixel = new float[D];
         var bits = new float[D];
         var grey = images.Pixels.Span;
@@ -66,7 +66,7 @@ public sealed record TaskData(ExampleSet Train, ExampleSet Test, OutputHead Head
 
     static float[] Centered(ReadOnlySpan<byte> pixels, int count, int D, double[] mean)
     {
-        var x = new float[count * D];
+        var x = LargeArray.Floats(count * D);
         for (int i = 0; i < count; i++)
             for (int j = 0; j < D; j++) x[i * D + j] = (float)(pixels[i * D + j] / 255.0 - mean[j]);
         return x;
