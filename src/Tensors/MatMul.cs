@@ -248,13 +248,16 @@ public static unsafe partial class MatMul
                 var index2 = ((lanes + Vector256.Create(16)) & valid2) * stride;
                 var index3 = ((lanes + Vector256.Create(24)) & valid3) * stride;
                 float* column0 = b + j0 * bCol;
+                // an edge panel's groups of 8 columns past `cols` are zeros, not gathers (200 = 6 x 32 + 8:
+                // W_1's last panel gathered four times what it holds)
+                int groups = (cols + 7) / 8;
                 for (int r = whole; r < kc; r++)
                 {
                     float* src = column0 + r, row = dst + r * NR;
                     (Avx2.GatherVector256(src, index0, 4) & valid0.AsSingle()).Store(row);
-                    (Avx2.GatherVector256(src, index1, 4) & valid1.AsSingle()).Store(row + 8);
-                    (Avx2.GatherVector256(src, index2, 4) & valid2.AsSingle()).Store(row + 16);
-                    (Avx2.GatherVector256(src, index3, 4) & valid3.AsSingle()).Store(row + 24);
+                    (groups > 1 ? Avx2.GatherVector256(src, index1, 4) & valid1.AsSingle() : Vector256<float>.Zero).Store(row + 8);
+                    (groups > 2 ? Avx2.GatherVector256(src, index2, 4) & valid2.AsSingle() : Vector256<float>.Zero).Store(row + 16);
+                    (groups > 3 ? Avx2.GatherVector256(src, index3, 4) & valid3.AsSingle() : Vector256<float>.Zero).Store(row + 24);
                 }
                 continue;
             }
