@@ -89,6 +89,58 @@ public static unsafe partial class MatMul
             Gemm(pg, 1, H, px, D, 1, pc, D, H, D, B, accumulate);
     }
 
+    /// The three products on strided matrices (`ld*`: floats from one row to the next), so that a
+    /// worker can multiply by a band of W's rows or columns and read or write its columns of a
+    /// wider matrix in place:
+    /// `c[i*ldc + j] = sum_k x[i*ldx + k] * w[j*ldw + k]`.
+    public static void Forward(ReadOnlySpan<float> x, int ldx, ReadOnlySpan<float> w, int ldw, Span<float> c, int ldc, int B, int D, int H)
+    {
+        CheckStrided(x.Length, B, D, ldx, w.Length, H, D, ldw, c.Length, B, H, ldc);
+        fixed (float* px = x, pw = w, pc = c)
+            Gemm(px, ldx, 1, pw, 1, ldw, pc, ldc, B, H, D, accumulate: false);
+    }
+
+    /// `Forward` by packed weights on strided rows of x and c.
+    public static void Forward(ReadOnlySpan<float> x, int ldx, PackedWeights w, Span<float> c, int ldc, int B)
+    {
+        int D = w.Inputs, H = w.Outputs;
+        CheckStrided(x.Length, B, D, ldx, H * D, H, D, D, c.Length, B, H, ldc);
+        fixed (float* px = x, pc = c, packed = w.Buffer.Span)
+            Gemm(px, ldx, 1, null, 1, D, pc, ldc, B, H, D, accumulate: false, packed);
+    }
+
+    /// `c[i*ldc + j] = sum_k g[i*ldg + k] * w[k*ldw + j]`.
+    public static void InputGradient(ReadOnlySpan<float> g, int ldg, ReadOnlySpan<float> w, int ldw, Span<float> c, int ldc, int B, int H, int D)
+    {
+        CheckStrided(g.Length, B, H, ldg, w.Length, H, D, ldw, c.Length, B, D, ldc);
+        fixed (float* pg = g, pw = w, pc = c)
+            Gemm(pg, ldg, 1, pw, ldw, 1, pc, ldc, B, D, H, accumulate: false);
+    }
+
+    /// `c[i*ldc + j] (+)= sum_k g[k*ldg + i] * x[k*ldx + j]` (sum over the B rows).
+    public static void WeightGradient(ReadOnlySpan<float> g, int ldg, ReadOnlySpan<float> x, int ldx, Span<float> c, int ldc,
+                                      int B, int H, int D, bool accumulate)
+    {
+        CheckStrided(g.Length, B, H, ldg, x.Length, B, D, ldx, c.Length, H, D, ldc);
+        fixed (float* pg = g, px = x, pc = c)
+            Gemm(pg, 1, ldg, px, ldx, 1, pc, ldc, H, D, B, accumulate);
+    }
+
+    /// Each operand a (rows, cols) matrix with rows `ld` apart: `ld >= cols` and a span that
+    /// reaches the last row's last entry.
+    static void CheckStrided(int a, int aRows, int aCols, int lda, int b, int bRows, int bCols, int ldb, int c, int cRows, int cCols, int ldc)
+    {
+        static void Check(string name, int length, int rows, int cols, int ld)
+        {
+            if (ld < cols) SfnnThrow.Argument($"the {name}'s rows are {ld} floats apart, fewer than its {cols} columns");
+            long needed = rows == 0 || cols == 0 ? 0 : (long)(rows - 1) * ld + cols;
+            if (length < needed) SfnnThrow.ArgumentLength(name, length, (int)needed);
+        }
+        Check("left operand", a, aRows, aCols, lda);
+        Check("right operand", b, bRows, bCols, ldb);
+        Check("destination", c, cRows, cCols, ldc);
+    }
+
     public static void ForwardReference(ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> c, int B, int D, int H)
     {
         CheckLengths(x.Length, B * D, w.Length, H * D, c.Length, B * H);

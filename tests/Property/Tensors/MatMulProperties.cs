@@ -124,6 +124,87 @@ public sealed class MatMulProperties
     public void Wrong_lengths_are_refused() =>
         Assert.Throws<ArgumentException>(() => MatMul.Forward(new float[6], new float[6], new float[5], 2, 3, 2));
 
+    /// A (rows, cols) matrix stored with rows `ld` apart from `offset` in a larger buffer of
+    /// random values: the strided products read and write in place in such buffers.
+    sealed record Strided(float[] Buffer, int Offset, int Ld, int Rows, int Cols)
+    {
+        public static Strided Random(Random rnd, int rows, int cols)
+        {
+            int ld = cols + rnd.Next(0, 20), offset = rnd.Next(0, 20);
+            return new Strided(MatMulProperties.Random(rnd, offset + rows * ld + 7), offset, ld, rows, cols);
+        }
+        public Span<float> Span => Buffer.AsSpan(Offset);
+        public float[] Dense()
+        {
+            var dense = new float[Rows * Cols];
+            for (int r = 0; r < Rows; r++) Buffer.AsSpan(Offset + r * Ld, Cols).CopyTo(dense.AsSpan(r * Cols));
+            return dense;
+        }
+        /// Whether the matrix holds `dense` within tolerance and every float outside it is as in `before`.
+        public bool Holds(float[] dense, float[] before, int terms)
+        {
+            for (int i = 0; i < Buffer.Length; i++)
+            {
+                int at = i - Offset, r = at < 0 ? -1 : at / Ld, c = at < 0 ? -1 : at % Ld;
+                bool inside = at >= 0 && r < Rows && c < Cols;
+                if (!inside && Buffer[i] != before[i]) return false;
+                if (inside && Math.Abs(Buffer[i] - dense[r * Cols + c]) > Tolerance * Math.Max(1, terms)) return false;
+            }
+            return true;
+        }
+    }
+
+    [Theory, MemberData(nameof(Isas))]
+    public void Strided_products_match_reference_and_touch_nothing_else(Isa isa) => Check(isa, (B, D, H, rnd) =>
+    {
+        // forward: c (B, H) = x (B, D) w (H, D)^T
+        var x = Strided.Random(rnd, B, D); var w = Strided.Random(rnd, H, D); var c = Strided.Random(rnd, B, H);
+        var before = (float[])c.Buffer.Clone();
+        var expected = new float[B * H];
+        MatMul.ForwardReference(x.Dense(), w.Dense(), expected, B, D, H);
+        MatMul.Forward(x.Span, x.Ld, w.Span, w.Ld, c.Span, c.Ld, B, D, H);
+        bool forward = c.Holds(expected, before, D);
+
+        // packed forward (wider than the narrow kernel's 16 outputs)
+        int wide = H + 17;
+        var wWide = Random(rnd, wide * D);
+        var packed = new PackedWeights(D, wide);
+        MatMul.PackForward(wWide, packed);
+        var cWide = Strided.Random(rnd, B, wide);
+        before = (float[])cWide.Buffer.Clone();
+        expected = new float[B * wide];
+        MatMul.ForwardReference(x.Dense(), wWide, expected, B, D, wide);
+        MatMul.Forward(x.Span, x.Ld, packed, cWide.Span, cWide.Ld, B);
+        bool packedForward = cWide.Holds(expected, before, D);
+
+        // input gradient: c (B, D) = g (B, H) w (H, D)
+        var g = Strided.Random(rnd, B, H); var cD = Strided.Random(rnd, B, D);
+        before = (float[])cD.Buffer.Clone();
+        expected = new float[B * D];
+        MatMul.InputGradientReference(g.Dense(), w.Dense(), expected, B, H, D);
+        MatMul.InputGradient(g.Span, g.Ld, w.Span, w.Ld, cD.Span, cD.Ld, B, H, D);
+        bool inputGradient = cD.Holds(expected, before, H);
+
+        // weight gradient: c (H, D) = g (B, H)^T x (B, D), written, then added to
+        var cW = Strided.Random(rnd, H, D);
+        before = (float[])cW.Buffer.Clone();
+        expected = new float[H * D];
+        MatMul.WeightGradientReference(g.Dense(), x.Dense(), expected, B, H, D);
+        MatMul.WeightGradient(g.Span, g.Ld, x.Span, x.Ld, cW.Span, cW.Ld, B, H, D, accumulate: false);
+        bool weightGradient = cW.Holds(expected, before, B + 1);
+        var written = cW.Dense();
+        before = (float[])cW.Buffer.Clone();
+        MatMul.WeightGradientReference(g.Dense(), x.Dense(), written, B, H, D);
+        MatMul.WeightGradient(g.Span, g.Ld, x.Span, x.Ld, cW.Span, cW.Ld, B, H, D, accumulate: true);
+        bool accumulated = cW.Holds(written, before, 2 * B + 1);
+
+        return forward && packedForward && inputGradient && weightGradient && accumulated;
+    });
+
+    [Fact]
+    public void Strided_products_refuse_rows_closer_than_their_width() =>
+        Assert.Throws<ArgumentException>(() => MatMul.Forward(new float[40], 3, new float[40], 4, new float[40], 4, 2, 4, 4));
+
     static void Check(Isa isa, Func<int, int, int, Random, bool> property)
     {
         using var _ = IsaVariants.Use(isa);
