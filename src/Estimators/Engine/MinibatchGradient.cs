@@ -30,6 +30,7 @@ public sealed class MinibatchGradient : IShardedWork
     readonly ParameterRange[] ranges;      // the fused update's cut of the parameters
     readonly RangeUpdate rangeUpdate;
     readonly bool[] sliceParametersFinite;
+    readonly UnitSplitStep? unitSplit;     // the deterministic net's step on several workers
     bool layoutsCurrent;                   // the layouts hold theta as the last ComputeAndStep left it
     MomentumSgd? pendingOptimizer;
     float pendingRate;
@@ -40,7 +41,7 @@ public sealed class MinibatchGradient : IShardedWork
     int batchStart, batchCount, epoch;
 
     public MinibatchGradient(NetworkShape shape, IGradientEstimator estimator, WorkerPool pool,
-                             int batchSize, int samples, ulong seed, float inputNoise)
+                             int batchSize, int samples, ulong seed, float inputNoise, bool splitUnits = true)
     {
         this.shape = shape;
         this.pool = pool;
@@ -61,6 +62,7 @@ public sealed class MinibatchGradient : IShardedWork
         ranges = CutParameters(shape, layouts, Gradient, pool.ThreadCount);
         rangeUpdate = new RangeUpdate(this);
         sliceParametersFinite = new bool[pool.ThreadCount];
+        if (splitUnits && UnitSplitStep.AppliesTo(estimator, pool.ThreadCount)) unitSplit = new UnitSplitStep(shape, pool.ThreadCount, batchSize);
         var hiddenWidths = shape.Sizes[1..^1];
         statistics = hiddenWidths.Select(w => new float[estimator.StatisticsLength(w)]).ToArray();
         for (int t = 0; t < pool.ThreadCount; t++)
@@ -87,6 +89,7 @@ public sealed class MinibatchGradient : IShardedWork
     public double Compute(Parameters theta, ExampleSet data, int[] order, int start, int count, int epoch)
     {
         layoutsCurrent = false; // the caller may change theta before the next step
+        if (UnitSplit(count)) return RunUnitSplit(theta, data, order, start, count, epoch, null, 0);
         layouts.Prepare(theta, pool);
         Begin(theta, data, order, start, count, epoch);
         pool.Run(this);
@@ -106,6 +109,11 @@ public sealed class MinibatchGradient : IShardedWork
                                  MomentumSgd optimizer, float learningRate)
     {
         if (!ReferenceEquals(optimizer.Parameters, theta)) SfnnThrow.Argument("the optimizer steps other parameters", nameof(optimizer));
+        if (UnitSplit(count))
+        {
+            layoutsCurrent = false; // the split step reads theta as it is, and leaves no layouts
+            return RunUnitSplit(theta, data, order, start, count, epoch, optimizer, learningRate);
+        }
         if (!layoutsCurrent || !layouts.PreparedFrom(theta)) layouts.Prepare(theta, pool);
         Begin(theta, data, order, start, count, epoch);
         pool.Run(this);
@@ -116,6 +124,20 @@ public sealed class MinibatchGradient : IShardedWork
         ParametersAreFinite = Array.IndexOf(sliceParametersFinite, false) < 0;
         layoutsCurrent = true;
         return Finish();
+    }
+
+    /// Whether `count` examples go through the unit-split step (the deterministic net on several
+    /// workers, a minibatch no larger than the one it was made for).
+    bool UnitSplit(int count) => unitSplit is not null && count <= unitSplit.Capacity;
+
+    double RunUnitSplit(Parameters theta, ExampleSet data, int[] order, int start, int count, int epoch,
+                        MomentumSgd? optimizer, float learningRate)
+    {
+        double criterion = unitSplit!.Run(pool, theta, Gradient, data, order, start, count, epoch, Seed, InputNoise, optimizer, learningRate);
+        GradientIsFinite = unitSplit.GradientIsFinite;
+        ParametersAreFinite = unitSplit.ParametersAreFinite;
+        EndStatistics();
+        return criterion;
     }
 
     void Begin(Parameters theta, ExampleSet data, int[] order, int start, int count, int epoch)
@@ -133,6 +155,13 @@ public sealed class MinibatchGradient : IShardedWork
     {
         double criterion = 0;
         for (int t = 0; t < passes.Length; t++) criterion += shardCriterion[t];
+        EndStatistics();
+        return criterion;
+    }
+
+    /// The estimator's statistics summed over shards and handed over.
+    void EndStatistics()
+    {
         for (int k = 0; k < statistics.Length; k++)
         {
             var sum = statistics[k].AsSpan();
@@ -140,7 +169,6 @@ public sealed class MinibatchGradient : IShardedWork
             for (int t = 0; t < passes.Length; t++) TensorPrimitives.Add(sum, shardStatistics[t][k], sum);
             Estimator.EndStep(k, sum);
         }
-        return criterion;
     }
 
     void IShardedWork.Run(int shard)
