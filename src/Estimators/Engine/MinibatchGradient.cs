@@ -10,6 +10,8 @@ namespace SimdSfnn.Estimators.Engine;
 /// across the workers by parameter, so it runs in parallel too).
 /// Every random number an example uses (its input noise and its hidden samples) comes from a
 /// stream keyed by (seed, epoch, example index), so the draws do not depend on the sharding.
+/// The deterministic net on several workers goes through `UnitSplitStep` instead, which splits
+/// the work by units (each worker's weights then stay in its cache).
 public sealed class MinibatchGradient : IShardedWork
 {
     /// Rows (examples x samples) a pass holds at once; larger shards are processed in chunks.
@@ -40,6 +42,8 @@ public sealed class MinibatchGradient : IShardedWork
     int[] order = [];
     int batchStart, batchCount, epoch;
 
+    /// `splitUnits`: whether the deterministic net on several workers splits its step by units
+    /// (`UnitSplitStep`, the default) rather than by examples, as every other estimator does.
     public MinibatchGradient(NetworkShape shape, IGradientEstimator estimator, WorkerPool pool,
                              int batchSize, int samples, ulong seed, float inputNoise, bool splitUnits = true)
     {
@@ -191,10 +195,7 @@ public sealed class MinibatchGradient : IShardedWork
                 // the next one is fetched while this one gets its noise
                 if (e + 1 < E) Prefetch.Lines(data.Input(order[start + e + 1]));
                 int index = order[start + e];
-                ref var stream = ref pass.Stream(e);
-                stream = RandomStream.Create(Seed, StreamId.Training(epoch, index));
-                if (InputNoise > 0) Gaussian.AddNoise(data.Input(index), InputNoise, ref stream, pass.Input(e));
-                else data.Input(index).CopyTo(pass.Input(e));
+                pass.Stream(e) = TrainingInput.Load(data, index, Seed, epoch, InputNoise, pass.Input(e));
                 if (data.Labels is not null) labels[e] = data.Labels[index];
             }
             ReadOnlySpan<float> targets = data.Targets is null ? default : GatherTargets(pass, start, E);

@@ -125,7 +125,7 @@ public sealed class UnitSplitStep : IShardedWork
 
     /// Writes the mean gradient of examples `order[start .. start + count)` into `gradient` and,
     /// given an optimizer, takes its step on theta; returns the sum of their `log P(y | s)`.
-    /// Input noise comes from each example's stream (`StreamId.Training`), as in `MinibatchGradient`.
+    /// Inputs as `TrainingInput` gives them, as in `MinibatchGradient`.
     public double Run(WorkerPool pool, Parameters theta, Parameters gradient, ExampleSet data, int[] order, int start, int count,
                       int epoch, ulong seed, float inputNoise, MomentumSgd? optimizer, float learningRate)
     {
@@ -284,13 +284,7 @@ public sealed class UnitSplitStep : IShardedWork
             // a shuffled example's input comes from main memory: the next one is fetched meanwhile
             if (e + 1 < eHi) Prefetch.Lines(data.Input(order[start + e + 1]));
             int index = order[start + e];
-            var row = x.AsSpan(e * n0, n0);
-            if (inputNoise > 0)
-            {
-                var stream = RandomStream.Create(seed, StreamId.Training(epoch, index));
-                Gaussian.AddNoise(data.Input(index), inputNoise, ref stream, row);
-            }
-            else data.Input(index).CopyTo(row);
+            TrainingInput.Load(data, index, seed, epoch, inputNoise, x.AsSpan(e * n0, n0));
             if (data.Labels is not null) labels[e] = data.Labels[index];
             if (data.Targets is not null) data.Target(index).CopyTo(targets.AsSpan(e * nY, nY));
         }
