@@ -100,15 +100,6 @@ public static unsafe partial class MatMul
             Gemm(px, ldx, 1, pw, 1, ldw, pc, ldc, B, H, D, accumulate: false);
     }
 
-    /// `Forward` by packed weights on strided rows of x and c.
-    public static void Forward(ReadOnlySpan<float> x, int ldx, PackedWeights w, Span<float> c, int ldc, int B)
-    {
-        int D = w.Inputs, H = w.Outputs;
-        CheckStrided(x.Length, B, D, ldx, H * D, H, D, D, c.Length, B, H, ldc);
-        fixed (float* px = x, pc = c, packed = w.Buffer.Span)
-            Gemm(px, ldx, 1, null, 1, D, pc, ldc, B, H, D, accumulate: false, packed);
-    }
-
     /// `c[i*ldc + j] = sum_k g[i*ldg + k] * w[k*ldw + j]`.
     public static void InputGradient(ReadOnlySpan<float> g, int ldg, ReadOnlySpan<float> w, int ldw, Span<float> c, int ldc, int B, int H, int D)
     {

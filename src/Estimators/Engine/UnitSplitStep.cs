@@ -11,9 +11,10 @@ namespace SimdSfnn.Estimators.Engine;
 /// layer's W). Split by examples, every step sends the whole of W_1 (packed) and of the shards'
 /// gradients from one core to the other, about 1 MB, and on this machine writing lines that the
 /// other core holds is slow: the two-thread step's update (sum, momentum, repacking) took 176 us
-/// against 113 on one thread. Split by units, each worker's weights, their packed copy, gradient
-/// and velocity stay in its own cache; what crosses is the input, activations and signals of the
-/// other units (about a quarter of the bytes), at five spin barriers:
+/// against 113 on one thread. Split by units, each worker's weights, gradient and velocity stay
+/// in its own cache (its forward packs its rows of W on the fly: a packed copy kept beside them
+/// was 2-3% slower); what crosses is the input, activations and signals of the other units
+/// (about a quarter of the bytes), at five spin barriers:
 ///
 ///   inputs:        worker w fills x for its share of the examples                      | barrier
 ///   hidden l:      s_l[:, U] = sigmoid(s_{l-1} W_l[U]^T + b_l[U])                       | barrier (not after the top one)
@@ -32,6 +33,7 @@ namespace SimdSfnn.Estimators.Engine;
 /// step was 1.04-1.08 times slower than the split by examples instead of 0.93-0.94 times as long.
 public sealed class UnitSplitStep : IShardedWork
 {
+
     readonly NetworkShape shape;
     readonly int workers;
     readonly SpinBarrier barrier;
@@ -49,9 +51,6 @@ public sealed class UnitSplitStep : IShardedWork
     readonly AlignedBuffer targets;         // (E, nY) 0/1 targets (Bernoulli head)
     readonly double[] criterion;      // per worker: sum of log P(y | s) over its examples
     readonly bool[] gradientFinite, parametersFinite;
-    readonly PackedWeights?[][] packed; // [hidden layer][worker]: its rows of W_l packed for the forward, when more than 16
-    bool packedCurrent;                 // whether `packed` holds theta as the last call's step left it
-    Parameters? packedFrom;
     Exception? failure;
 
     // the call in progress
@@ -101,16 +100,6 @@ public sealed class UnitSplitStep : IShardedWork
         criterion = new double[workers];
         gradientFinite = new bool[workers];
         parametersFinite = new bool[workers];
-        packed = new PackedWeights?[L][];
-        for (int k = 0; k < L; k++)
-        {
-            packed[k] = new PackedWeights?[workers];
-            for (int w = 0; w < workers; w++)
-            {
-                var (lo, hi) = Share(shape.Sizes[k + 1], w);
-                if (hi - lo > MatMul.NarrowWidth) packed[k][w] = new PackedWeights(shape.Sizes[k], hi - lo);
-            }
-        }
     }
 
     /// Whether the step applies: the deterministic net, on more than one worker.
@@ -133,14 +122,11 @@ public sealed class UnitSplitStep : IShardedWork
         if ((uint)count > (uint)Capacity) throw new ArgumentOutOfRangeException(nameof(count));
         (this.theta, this.gradient, this.data, this.order, this.start, this.count, this.epoch) = (theta, gradient, data, order, start, count, epoch);
         (this.seed, this.inputNoise, this.optimizer, this.learningRate) = (seed, inputNoise, optimizer, learningRate);
-        packedCurrent &= ReferenceEquals(packedFrom, theta);
         barrier.Reset();
         failure = null;
         try { pool.Run(this); }
         catch (OperationCanceledException) when (failure is not null) { ExceptionDispatchInfo.Throw(failure); }
         finally { this.optimizer = null; }
-        // after a step the workers packed the rows they changed; otherwise the caller may change theta
-        (packedCurrent, packedFrom) = (optimizer is not null, theta);
         GradientIsFinite = Array.IndexOf(gradientFinite, false) < 0;
         ParametersAreFinite = Array.IndexOf(parametersFinite, false) < 0;
         double total = 0;
@@ -175,8 +161,6 @@ public sealed class UnitSplitStep : IShardedWork
         int E = count, L = shape.HiddenLayerCount, nY = shape.Outputs;
         var (eLo, eHi) = Share(E, w);
         gradientFinite[w] = parametersFinite[w] = true;
-        if (!packedCurrent)
-            for (int k = 0; k < L; k++) Pack(k, w);
         LoadExamples(eLo, eHi);
         barrier.SignalAndWait();
 
@@ -186,8 +170,7 @@ public sealed class UnitSplitStep : IShardedWork
             int nBelow = shape.Sizes[k];
             var (lo, hi) = Share(shape.Sizes[k + 1], w);
             var own = s[k].Span[lo..];
-            if (packed[k][w] is { } ownPacked) MatMul.Forward(Below(k), LdBelow(k), ownPacked, own, ld[k], E);
-            else MatMul.Forward(Below(k), LdBelow(k), theta.W(k)[(lo * nBelow)..], nBelow, own, ld[k], E, nBelow, hi - lo);
+            MatMul.Forward(Below(k), LdBelow(k), theta.W(k)[(lo * nBelow)..], nBelow, own, ld[k], E, nBelow, hi - lo);
             var bias = theta.Bias(k)[lo..hi];
             for (int e = 0; e < E; e++)
             {
@@ -243,7 +226,6 @@ public sealed class UnitSplitStep : IShardedWork
             for (int e = 0; e < E; e++) TensorPrimitives.Add(biasGradient, dOwn.Slice(e * ld[k], hi - lo), biasGradient);
             Step(w, theta.WeightOffset(k) + lo * nBelow, (hi - lo) * nBelow);
             Step(w, theta.BiasOffset(k) + lo, hi - lo);
-            if (optimizer is not null) Pack(k, w);
             if (k == 0) continue;
 
             barrier.SignalAndWait();
@@ -260,15 +242,6 @@ public sealed class UnitSplitStep : IShardedWork
                 SigmoidSlope.Multiply(s[k - 1].AsSpan(at, width), row, row);
             }
         }
-    }
-
-    /// Worker w's rows of W_k into its packed copy, while they are in its cache.
-    void Pack(int k, int w)
-    {
-        if (packed[k][w] is not { } own) return;
-        int nBelow = shape.Sizes[k];
-        var (lo, hi) = Share(shape.Sizes[k + 1], w);
-        MatMul.PackForward(theta.W(k).Slice(lo * nBelow, (hi - lo) * nBelow), own);
     }
 
     /// The inputs of layer k's units, x or the hidden layer below, and their row stride.
