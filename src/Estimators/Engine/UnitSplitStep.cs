@@ -30,10 +30,9 @@ namespace SimdSfnn.Estimators.Engine;
 /// The partial sums are added in worker order: a thread count and a seed give the same bits.
 /// Rows of activations are padded to whole cache lines and shares are whole lines: without
 /// that, the two workers wrote into the same lines at every share and row boundary, and the
-/// step was 1.04-1.08 times slower than the split by examples instead of 0.93-0.94 times as long.
+/// step took 1.04-1.08 times as long as the split by examples instead of 0.93-0.99 times.
 public sealed class UnitSplitStep : IShardedWork
 {
-
     readonly NetworkShape shape;
     readonly int workers;
     readonly SpinBarrier barrier;
@@ -49,7 +48,7 @@ public sealed class UnitSplitStep : IShardedWork
     readonly AlignedBuffer[][] signalShare; // [layer parity][worker]: (E, ld) its units' share of g_l
     readonly int[] labels;                  // (E) classes (softmax head)
     readonly AlignedBuffer targets;         // (E, nY) 0/1 targets (Bernoulli head)
-    readonly double[] criterion;      // per worker: sum of log P(y | s) over its examples
+    readonly double[] criterion;            // per worker: sum of log P(y | s) over its examples
     readonly bool[] gradientFinite, parametersFinite;
     Exception? failure;
 
