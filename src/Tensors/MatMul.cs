@@ -31,8 +31,7 @@ public static unsafe partial class MatMul
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> c, int B, int D, int H)
     {
         CheckLengths(x.Length, B * D, w.Length, H * D, c.Length, B * H);
-        fixed (float* px = x, pw = w, pc = c)
-            Gemm(px, D, 1, pw, 1, D, pc, H, B, H, D, accumulate: false);
+        Forward(x, D, w, D, c, H, B, D, H);
     }
 
     /// `Forward` by weights packed with `PackForward`: the same sums in the same order.
@@ -76,8 +75,7 @@ public static unsafe partial class MatMul
     public static void InputGradient(ReadOnlySpan<float> g, ReadOnlySpan<float> w, Span<float> c, int B, int H, int D)
     {
         CheckLengths(g.Length, B * H, w.Length, H * D, c.Length, B * D);
-        fixed (float* pg = g, pw = w, pc = c)
-            Gemm(pg, H, 1, pw, D, 1, pc, D, B, D, H, accumulate: false);
+        InputGradient(g, H, w, D, c, D, B, H, D);
     }
 
     /// `c[i*D + j] += sum_k g[k*H + i] * x[k*D + j]` (sum over the B rows); with `accumulate`
@@ -85,13 +83,12 @@ public static unsafe partial class MatMul
     public static void WeightGradient(ReadOnlySpan<float> g, ReadOnlySpan<float> x, Span<float> c, int B, int H, int D, bool accumulate = true)
     {
         CheckLengths(g.Length, B * H, x.Length, B * D, c.Length, H * D);
-        fixed (float* pg = g, px = x, pc = c)
-            Gemm(pg, 1, H, px, D, 1, pc, D, H, D, B, accumulate);
+        WeightGradient(g, H, x, D, c, D, B, H, D, accumulate);
     }
 
     /// The three products on strided matrices (`ld*`: floats from one row to the next), so that a
     /// worker can multiply by a band of W's rows or columns and read or write its columns of a
-    /// wider matrix in place:
+    /// wider matrix in place; the contiguous ones above are these with `ld` the row width:
     /// `c[i*ldc + j] = sum_k x[i*ldx + k] * w[j*ldw + k]`.
     public static void Forward(ReadOnlySpan<float> x, int ldx, ReadOnlySpan<float> w, int ldw, Span<float> c, int ldc, int B, int D, int H)
     {

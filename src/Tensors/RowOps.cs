@@ -1,7 +1,7 @@
 // Row-wise helpers of a row-major (rows, cols) matrix, over TensorPrimitives.Add per row
 // (no hand-written vector code: TensorPrimitives already has the op).
 //   BiasAdd.AddToRows   matrix[r, j] += bias[j]
-//   ColumnSum.Add       destination[j] += sum_r matrix[r, j]
+//   ColumnSum.Add       destination[j] += sum_r matrix[r, j] (rows optionally strided)
 using System.Numerics.Tensors;
 
 namespace SimdSfnn.Tensors;
@@ -30,12 +30,18 @@ public static class BiasAdd
 public static class ColumnSum
 {
     /// `destination[j] += sum_r matrix[r * cols + j]`.
-    public static void Add(ReadOnlySpan<float> matrix, int rows, int cols, Span<float> destination)
+    public static void Add(ReadOnlySpan<float> matrix, int rows, int cols, Span<float> destination) =>
+        Add(matrix, rows, cols, cols, destination);
+
+    /// `destination[j] += sum_r matrix[r * stride + j]`: the first `cols` columns of rows `stride` apart.
+    public static void Add(ReadOnlySpan<float> matrix, int rows, int cols, int stride, Span<float> destination)
     {
-        if (matrix.Length < rows * cols) SfnnThrow.ArgumentLength(nameof(matrix), matrix.Length, rows * cols);
+        int needed = rows == 0 ? 0 : (rows - 1) * stride + cols;
+        if (stride < cols) SfnnThrow.Argument($"rows {stride} floats apart are narrower than {cols} columns", nameof(stride));
+        if (matrix.Length < needed) SfnnThrow.ArgumentLength(nameof(matrix), matrix.Length, needed);
         if (destination.Length < cols) SfnnThrow.DestinationTooShort();
         var sum = destination[..cols];
-        for (int r = 0; r < rows; r++) TensorPrimitives.Add(sum, matrix.Slice(r * cols, cols), sum);
+        for (int r = 0; r < rows; r++) TensorPrimitives.Add(sum, matrix.Slice(r * stride, cols), sum);
     }
 
     public static void AddReference(ReadOnlySpan<float> matrix, int rows, int cols, Span<float> destination)

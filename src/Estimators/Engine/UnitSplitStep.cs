@@ -222,7 +222,7 @@ public sealed class UnitSplitStep : IShardedWork
             MatMul.WeightGradient(dOwn, ld[k], Below(k), LdBelow(k), gradient.W(k)[(lo * nBelow)..], nBelow, E, hi - lo, nBelow, accumulate: false);
             var biasGradient = gradient.Bias(k)[lo..hi];
             biasGradient.Clear();
-            for (int e = 0; e < E; e++) TensorPrimitives.Add(biasGradient, dOwn.Slice(e * ld[k], hi - lo), biasGradient);
+            ColumnSum.Add(dOwn, E, hi - lo, ld[k], biasGradient);
             Step(w, theta.WeightOffset(k) + lo * nBelow, (hi - lo) * nBelow);
             Step(w, theta.BiasOffset(k) + lo, hi - lo);
             if (k == 0) continue;

@@ -247,6 +247,13 @@ public sealed class ElementwiseProperties
             var sum = Values(cols, 5, 1); var sumReference = (float[])sum.Clone();
             ColumnSum.Add(m, rows, cols, sum); ColumnSum.AddReference(m, rows, cols, sumReference);
             Close(sum, sumReference, 1e-6, 1e-5);
+            // the first cols - cols / 3 columns of the same rows, read in place
+            int narrow = cols - cols / 3;
+            var dense = new float[rows * narrow];
+            for (int r = 0; r < rows; r++) m.AsSpan(r * cols, narrow).CopyTo(dense.AsSpan(r * narrow));
+            var strided = Values(narrow, 7, 1); var stridedReference = (float[])strided.Clone();
+            ColumnSum.Add(m, rows, narrow, cols, strided); ColumnSum.AddReference(dense, rows, narrow, stridedReference);
+            Close(strided, stridedReference, 1e-6, 1e-5);
         });
     }
 
