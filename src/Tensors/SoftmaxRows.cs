@@ -58,6 +58,16 @@ public static class SoftmaxRows
         }
     }
 
+    /// `d = weight (onehot(label) - p)`: the gradient of `weight log P(label)` with respect to the
+    /// logits whose softmax is `p`. A plain loop: a library call per 10-class row cost more than
+    /// its arithmetic.
+    public static void Signal(ReadOnlySpan<float> p, int label, float weight, Span<float> d)
+    {
+        if (d.Length < p.Length) SfnnThrow.DestinationTooShort();
+        for (int j = 0; j < p.Length; j++) d[j] = p[j] * -weight;
+        d[label] += weight;
+    }
+
     public static void Reference(ReadOnlySpan<float> o, int rows, int n, ReadOnlySpan<int> labels, int rowsPerLabel,
                                  Span<float> p, Span<float> logLabel)
     {

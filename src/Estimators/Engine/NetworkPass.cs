@@ -259,12 +259,8 @@ public sealed class NetworkPass
             int e = r / M;
             if (shape.Head == OutputHead.Softmax)
             {
-                // softmax: d log P / do = onehot(y) - softmax(o); a plain loop, as a library call
-                // per 10-class row cost more than its arithmetic
-                var pRow = p.AsSpan(r * nY, nY);
-                float w = wBar[r];
-                for (int j = 0; j < dRow.Length; j++) dRow[j] = pRow[j] * -w;
-                dRow[labels[e]] += w;
+                // softmax: d log P / do = onehot(y) - softmax(o)
+                SoftmaxRows.Signal(p.AsSpan(r * nY, nY), labels[e], wBar[r], dRow);
             }
             else
             {

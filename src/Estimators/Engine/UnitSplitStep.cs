@@ -280,9 +280,7 @@ public sealed class UnitSplitStep : IShardedWork
             for (int e = eLo; e < eHi; e++)
             {
                 // softmax: d log P / do = onehot(y) - softmax(o)
-                var dRow = dOut.AsSpan(e * nY, nY);
-                TensorPrimitives.Multiply(p.AsSpan(e * nY, nY), -scale, dRow);
-                dRow[labels[e]] += scale;
+                SoftmaxRows.Signal(p.AsSpan(e * nY, nY), labels[e], scale, dOut.AsSpan(e * nY, nY));
                 sum += logLabel[e - eLo];
             }
         }
