@@ -24,8 +24,14 @@ public static unsafe partial class MatMul
     const int NR = 32;  // columns of C per micro-kernel call: two Vector512<float>
     const int KC = 256; // k-slice: one packed panel (KC x NR floats = 32 KiB) fits L1
 
-    [ThreadStatic] static float[]? packBuffer;
-    [ThreadStatic] static float[]? leftPackBuffer;
+    // Packed operands start on a cache line, as the kernels' vector loads then never span two:
+    // from a plain array's start (16 bytes past a line, or 48) every packed load did.
+    [ThreadStatic] static AlignedBuffer? packBuffer;
+    [ThreadStatic] static AlignedBuffer? leftPackBuffer;
+
+    /// This thread's buffer for packed panels of B, at least `length` floats.
+    static AlignedBuffer PackBuffer(int length) =>
+        packBuffer is { } buffer && buffer.Length >= length ? buffer : packBuffer = new AlignedBuffer(Math.Max(length, NR * KC));
 
     /// `c[i*H + j] = sum_k x[i*D + k] * w[j*D + k]` (B rows, D inputs, H outputs).
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> c, int B, int D, int H)
@@ -203,19 +209,18 @@ public static unsafe partial class MatMul
         int panels = PanelCount(n);
         int slice = SliceDepth(k);
         int packLength = prepacked != null ? 0 : panels * NR * slice;
-        var pack = packBuffer;
-        if (pack is null || pack.Length < packLength) packBuffer = pack = GC.AllocateUninitializedArray<float>(packLength, pinned: true);
+        var pack = PackBuffer(packLength);
         bool packLeft = packLeftNeeded;
         int tiles = (m + MR - 1) / MR;
         int leftLength = packLeft ? tiles * MR * slice : 0;
         var left = leftPackBuffer;
-        if (packLeft && (left is null || left.Length < leftLength)) leftPackBuffer = left = GC.AllocateUninitializedArray<float>(leftLength, pinned: true);
+        if (left is null || left.Length < leftLength) leftPackBuffer = left = new AlignedBuffer(leftLength);
         // With few rows of C (the output layer's weight gradient has 10) each packed panel would
         // serve only a tile or two, so whole panels of a row-contiguous B are read in place; the
         // ragged last panel is still packed, so nothing is read past B's last row.
         bool inPlace = bCol == 1 && m <= 4 * MR && prepacked == null;
         int wholePanels = n / NR;
-        fixed (float* packBase = pack, leftPacked = left)
+        fixed (float* packBase = pack.Span, leftPacked = left.Span)
         {
             for (int k0 = 0; k0 < k; k0 += slice)
             {

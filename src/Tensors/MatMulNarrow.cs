@@ -98,10 +98,8 @@ public static unsafe partial class MatMul
         // B's columns as 16-k blocks of all 10 (zero past n and past k), so the loop reads one
         // pointer at fixed offsets: branches and a pointer per column spilled the JIT's registers
         int blocks = (k + 15) / 16;
-        var pack = packBuffer;
-        if (pack is null || pack.Length < blocks * DotWidth * 16) packBuffer = pack = GC.AllocateUninitializedArray<float>(Math.Max(blocks * DotWidth * 16, NR * KC), pinned: true);
         var columns = ColumnMask(n);
-        fixed (float* packed = pack)
+        fixed (float* packed = PackBuffer(blocks * DotWidth * 16).Span)
         {
             for (int j = 0; j < DotWidth; j++)
                 for (int p = 0; p < k; p += 16)
@@ -192,10 +190,8 @@ public static unsafe partial class MatMul
                            float* c, nint ldc, int m, int n, int k, bool accumulate)
     {
         int slice = SliceDepth(k);
-        var pack = packBuffer;
         int packLength = 16 * slice + NarrowRows * slice;
-        if (pack is null || pack.Length < packLength) packBuffer = pack = GC.AllocateUninitializedArray<float>(Math.Max(packLength, NR * KC), pinned: true);
-        fixed (float* packed = pack)
+        fixed (float* packed = PackBuffer(packLength).Span)
         {
             float* rowsCopy = packed + 16 * slice;
             for (int k0 = 0; k0 < k; k0 += slice)
