@@ -206,6 +206,11 @@ public static unsafe partial class MatMul
             GemmFewRows(a, aK, b, bK, c, ldc, m, n, k, accumulate);
             return;
         }
+        if (k <= ShallowDepth && aK == 1 && prepacked == null)
+        {
+            GemmShallow(a, aRow, b, bK, bCol, c, ldc, m, n, k, accumulate);
+            return;
+        }
         int panels = PanelCount(n);
         int slice = SliceDepth(k);
         int packLength = prepacked != null ? 0 : panels * NR * slice;

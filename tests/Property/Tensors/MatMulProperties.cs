@@ -120,6 +120,30 @@ public sealed class MatMulProperties
         return few.AsSpan().SequenceEqual(all.AsSpan(0, H * D));
     });
 
+    [Theory, MemberData(nameof(Isas))]
+    public void Products_from_at_most_10_terms_match_reference_and_the_bits_of_the_blocked_path(Isa isa) => Check(isa, (B, D, H, rnd) =>
+    {
+        // the shallow kernel's shapes (the signal below the classifier's 10 outputs): k <= 10,
+        // n wider than the narrow kernels', odd and even rows, ragged and 16-or-fewer edge panels
+        int k = 1 + H % 10, n = 17 + D % 80, deeper = k + 1 + rnd.Next(2);
+        var g = Random(rnd, B * k); var w = Random(rnd, k * n);
+        var shallow = new float[B * n]; var reference = new float[B * n];
+        MatMul.InputGradient(g, w, shallow, B, k, n);
+        MatMul.InputGradientReference(g, w, reference, B, k, n);
+        // more than 10 terms take the blocked path; zero terms after the last leave its sums as they were
+        var gDeeper = new float[B * deeper]; var wDeeper = Random(rnd, deeper * n);
+        for (int i = 0; i < B; i++) g.AsSpan(i * k, k).CopyTo(gDeeper.AsSpan(i * deeper));
+        w.CopyTo(wDeeper, 0);
+        var blocked = new float[B * n];
+        MatMul.InputGradient(gDeeper, wDeeper, blocked, B, deeper, n);
+        // the forward with k <= 10 inputs takes the same kernel
+        var x = Random(rnd, B * k); var wT = Random(rnd, n * k);
+        var forward = Random(rnd, B * n); var forwardReference = new float[B * n];
+        MatMul.Forward(x, wT, forward, B, k, n);
+        MatMul.ForwardReference(x, wT, forwardReference, B, k, n);
+        return Close(shallow, reference, k) && shallow.AsSpan().SequenceEqual(blocked) && Close(forward, forwardReference, k);
+    });
+
     [Fact]
     public void Wrong_lengths_are_refused() =>
         Assert.Throws<ArgumentException>(() => MatMul.Forward(new float[6], new float[6], new float[5], 2, 3, 2));
