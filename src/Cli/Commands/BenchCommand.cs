@@ -52,6 +52,8 @@ public static class BenchCommand
             cursor += batch;
         }
         for (int i = 0; i < Math.Max(10, steps / 5); i++) Step();
+        // whether the threads have a core each now, before and after the timing
+        double scalingBefore = threads > 1 ? ProcessorCheck.Scaling(pool) : 1;
         var perStep = new double[rounds];
         var cpuPerStep = new double[rounds];
         using var process = Process.GetCurrentProcess();
@@ -65,6 +67,7 @@ public static class BenchCommand
             process.Refresh();
             cpuPerStep[r] = (process.TotalProcessorTime - cpu).TotalSeconds / steps;
         }
+        double scalingAfter = threads > 1 ? ProcessorCheck.Scaling(pool) : 1;
         Array.Sort(perStep);
         Array.Sort(cpuPerStep);
         double median = perStep[rounds / 2];
@@ -72,9 +75,12 @@ public static class BenchCommand
         // also counts the time the workers waited for a core.
         double cpuMedian = cpuPerStep[rounds / 2];
         double examplesPerSecond = batch / median;
+        string cores = threads > 1
+            ? string.Create(CultureInfo.InvariantCulture, $"; the {threads} threads' FMA rate {scalingBefore:F2} / {scalingAfter:F2} times one thread's (before / after)")
+            : "";
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{task.ToString().ToLowerInvariant()} {shape} {estimator.Name} M={minibatch.Samples} batch {batch}, {threads} threads: " +
-            $"{median * 1e3:F3} ms/step (median of {rounds} x {steps}; {cpuMedian * 1e3:F3} CPU ms/step), {examplesPerSecond:F0} examples/s, {epochSize / examplesPerSecond:F3} s per {epochSize}-example epoch"));
+            $"{median * 1e3:F3} ms/step (median of {rounds} x {steps}; {cpuMedian * 1e3:F3} CPU ms/step), {examplesPerSecond:F0} examples/s, {epochSize / examplesPerSecond:F3} s per {epochSize}-example epoch{cores}"));
         Console.WriteLine(new JsonObject
         {
             ["task"] = task.ToString().ToLowerInvariant(),
@@ -87,6 +93,8 @@ public static class BenchCommand
             ["cpuSecondsPerStep"] = cpuMedian,
             ["examplesPerSecond"] = Math.Round(examplesPerSecond, 1),
             ["secondsPerEpoch"] = Math.Round(epochSize / examplesPerSecond, 4),
+            // the threads' FMA rate at once over one thread's, the lower of before and after
+            ["fmaScaling"] = Math.Round(Math.Min(scalingBefore, scalingAfter), 2),
         }.ToJsonString());
         return 0;
     }

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using SimdSfnn.Nn;
+using SimdSfnn.Tensors;
+
+namespace SimdSfnn.Cli.Commands;
+
+/// How many processors' worth of arithmetic the pool's threads get right now: the FMA rate of
+/// all of them at once over one thread's. On a virtual machine the hypervisor may place two
+/// virtual processors on two cores (about 2) or on the two hardware threads of one core (about
+/// 1: they share its FMA units); this machine did both within an hour, and a thread-scaling
+/// figure means little without knowing which.
+sealed class ProcessorCheck(int threads) : IShardedWork
+{
+    /// Rounds of `FmaChains` per thread and run: about 4 ms at 2 x 16-lane FMAs per cycle.
+    const int Iterations = 1_000_000;
+    readonly float[] results = new float[threads];
+
+    /// All threads' FMA throughput over one thread's, from the best of three runs of each.
+    public static double Scaling(WorkerPool pool)
+    {
+        var check = new ProcessorCheck(pool.ThreadCount);
+        double one = double.MaxValue, all = double.MaxValue;
+        for (int r = 0; r < 3; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            check.Run(0);
+            one = Math.Min(one, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            start = Stopwatch.GetTimestamp();
+            pool.Run(check);
+            all = Math.Min(all, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+        return pool.ThreadCount * one / all;
+    }
+
+    public void Run(int shard) => results[shard] = FmaChains.Run(Iterations);
+}

@@ -1,0 +1,29 @@
+using System.Text.Json;
+
+namespace SimdSfnn.Property.Cli;
+
+/// `sfnn bench` on its synthetic data: one human line on stderr, one JSON line on stdout, with
+/// how many processors' worth of FMAs its threads had (1 for one thread).
+public sealed class BenchCommandTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Bench_prints_its_step_time_and_its_threads_fma_scaling(int threads)
+    {
+        var result = Sfnn.Run("bench", "--estimator", "deterministic", "--layers", "8", "--batch", "4", "--steps", "2", "--rounds", "1",
+                              "--threads", threads.ToString());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(Assert.Single(result.StdoutLines));
+        var o = json.RootElement;
+        Assert.Equal(threads, o.GetProperty("threads").GetInt32());
+        Assert.True(o.GetProperty("secondsPerStep").GetDouble() > 0);
+        double scaling = o.GetProperty("fmaScaling").GetDouble();
+        // one thread is one processor's worth by definition; what two get is a timing, which a
+        // test only checks is there
+        if (threads == 1) Assert.Equal(1, scaling);
+        else Assert.True(double.IsFinite(scaling) && scaling > 0, result.ToString());
+        Assert.Contains(threads == 1 ? "1 threads:" : "FMA rate", result.Stderr);
+    }
+}
