@@ -153,8 +153,8 @@ public class MomentumKernel
         for (int i = 0; i < gradient.Length; i++) gradient[i] = (float)(random.NextDouble() - 0.5);
     }
 
-    [Benchmark(Baseline = true)] public bool Reference() => MomentumUpdate.Reference(theta, velocity, gradient, 0.9f, 1e-6f);
-    [Benchmark] public bool Apply() => MomentumUpdate.Apply(theta, velocity, gradient, 0.9f, 1e-6f);
+    [Benchmark(Baseline = true)] public bool Reference() => MomentumUpdate.Reference(theta, velocity, gradient, 0.9f, 1e-6f, out _);
+    [Benchmark] public bool Apply() => MomentumUpdate.Apply(theta, velocity, gradient, 0.9f, 1e-6f, out _);
 }
 
 /// The two shards' gradient sums of the 784-200-200-10 net, scaled to the minibatch mean.

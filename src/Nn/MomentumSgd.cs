@@ -25,9 +25,12 @@ public sealed class MomentumSgd(Parameters parameters, float momentum = 0.9f) : 
     /// `Step` on the parameters `[start, start + gradient.Length)` only, `gradient` being their
     /// share of the whole gradient; returns whether they are still finite. Elementwise, so steps
     /// over ranges that cover the parameters once give `Step`'s bits, in any order or split.
-    public bool StepRange(int start, ReadOnlySpan<float> gradient, float learningRate) =>
+    public bool StepRange(int start, ReadOnlySpan<float> gradient, float learningRate) => StepRange(start, gradient, learningRate, out _);
+
+    /// `StepRange`, and whether every entry of `gradient` is finite, found in the same pass.
+    public bool StepRange(int start, ReadOnlySpan<float> gradient, float learningRate, out bool gradientFinite) =>
         MomentumUpdate.Apply(parameters.Data.AsSpan(start, gradient.Length), Velocity.AsSpan(start, gradient.Length),
-                             gradient, Momentum, learningRate);
+                             gradient, Momentum, learningRate, out gradientFinite);
 
     /// `Step` with the parameters split across the pool's workers, each updating the share of
     /// whole 16-float blocks that `WorkerPool.BlockShare` gives it (the share it summed the gradient

@@ -216,8 +216,9 @@ public sealed class MinibatchGradient : IShardedWork
         sliceFinite[slice] = SumRange(lo, length);
     }
 
-    /// `Gradient[lo, lo + length)` from the shards; whether it is finite.
-    bool SumRange(int lo, int length)
+    /// `Gradient[lo, lo + length)` from the shards; whether it is finite (true unchecked, when
+    /// `check` is false and no pass over it would otherwise find out).
+    bool SumRange(int lo, int length, bool check = true)
     {
         var total = Gradient.Data.AsSpan(lo, length);
         if (total.IsEmpty) return true;
@@ -235,7 +236,7 @@ public sealed class MinibatchGradient : IShardedWork
             TensorPrimitives.Multiply(total, scale, total);
         }
         // the largest magnitude is NaN or infinite if any entry is: one vectorized pass
-        return float.IsFinite(TensorPrimitives.MaxMagnitude(total));
+        return !check || float.IsFinite(TensorPrimitives.MaxMagnitude(total));
     }
 
     /// Worker `slice`'s ranges of the fused update: sum, step, lay out again.
@@ -245,8 +246,10 @@ public sealed class MinibatchGradient : IShardedWork
         foreach (var range in ranges)
         {
             if (range.Worker != slice) continue;
-            gradientFinite &= SumRange(range.Start, range.Length);
-            parametersFinite &= pendingOptimizer!.StepRange(range.Start, Gradient.Data.AsSpan(range.Start, range.Length), pendingRate);
+            // the step checks the summed gradient as it reads it
+            gradientFinite &= SumRange(range.Start, range.Length, check: false);
+            parametersFinite &= pendingOptimizer!.StepRange(range.Start, Gradient.Data.AsSpan(range.Start, range.Length), pendingRate, out bool finite);
+            gradientFinite &= finite;
             if (range.Layer >= 0) layouts.RefreshRows(theta, range.Layer, range.RowStart, range.RowEnd);
         }
         sliceFinite[slice] = gradientFinite;

@@ -301,7 +301,9 @@ public sealed class UnitSplitStep : IShardedWork
     {
         var g = gradient.Data.AsSpan(first, length);
         if (g.IsEmpty) return;
-        if (!float.IsFinite(TensorPrimitives.MaxMagnitude(g))) gradientFinite[w] = false;
-        if (optimizer is not null && !optimizer.StepRange(first, g, learningRate)) parametersFinite[w] = false;
+        bool finite;
+        if (optimizer is null) finite = float.IsFinite(TensorPrimitives.MaxMagnitude(g));
+        else if (!optimizer.StepRange(first, g, learningRate, out finite)) parametersFinite[w] = false;
+        if (!finite) gradientFinite[w] = false;
     }
 }

@@ -53,15 +53,21 @@ public sealed class FusedStepTests
         Assert.Equal(separate.Velocity, fused.Velocity);
     }
 
-    [Fact]
-    public void A_step_that_goes_wrong_is_reported()
+    // one shard, two summed, and the deterministic net split by units: each finds a gradient
+    // that is not finite in the pass that steps it
+    [Theory]
+    [InlineData(EstimatorKind.G3, 1)]
+    [InlineData(EstimatorKind.G3, 2)]
+    [InlineData(EstimatorKind.Deterministic, 1)]
+    [InlineData(EstimatorKind.Deterministic, 2)]
+    public void A_step_that_goes_wrong_is_reported(EstimatorKind kind, int threads)
     {
         var shape = new NetworkShape([30, 40, 40, 5], OutputHead.Softmax);
         var data = TinyData.Classification(40, 30, 5, seed: 21);
         var theta = TinyData.RandomParameters(shape, seed: 22, scale: 0.3);
         var optimizer = new MomentumSgd(theta);
-        using var pool = new WorkerPool(2);
-        var minibatch = new MinibatchGradient(shape, EstimatorRegistry.Create(EstimatorKind.G3, [40, 40]), pool, 20, 4, 5, 0f);
+        using var pool = new WorkerPool(threads);
+        var minibatch = new MinibatchGradient(shape, EstimatorRegistry.Create(kind, [40, 40]), pool, 20, kind == EstimatorKind.G3 ? 4 : 1, 5, 0f);
         var order = Enumerable.Range(0, data.Count).ToArray();
         theta.W(0)[0] = float.NaN; // every pre-activation of the first unit, and so the gradient, is NaN
         minibatch.ComputeAndStep(theta, data, order, 0, 20, 0, optimizer, 0.1f);

@@ -118,18 +118,42 @@ public sealed class ElementwiseProperties
         {
             var theta = Values(n + offset, n, 2); var velocity = Values(n + offset, n + 1, 0.1); var g = Values(n + offset, n + 2, 1);
             var thetaR = (float[])theta.Clone(); var velocityR = (float[])velocity.Clone();
-            bool finite = MomentumUpdate.Apply(theta.AsSpan(offset), velocity.AsSpan(offset), g.AsSpan(offset), 0.9f, 0.3f);
-            bool finiteR = MomentumUpdate.Reference(thetaR.AsSpan(offset), velocityR.AsSpan(offset), g.AsSpan(offset), 0.9f, 0.3f);
+            bool finite = MomentumUpdate.Apply(theta.AsSpan(offset), velocity.AsSpan(offset), g.AsSpan(offset), 0.9f, 0.3f, out bool gradientFinite);
+            bool finiteR = MomentumUpdate.Reference(thetaR.AsSpan(offset), velocityR.AsSpan(offset), g.AsSpan(offset), 0.9f, 0.3f, out bool gradientFiniteR);
             Assert.Equal(thetaR, theta);
             Assert.Equal(velocityR, velocity);
-            Assert.True(finite && finiteR);
+            Assert.True(finite && finiteR && gradientFinite && gradientFiniteR);
             if (n == 0) return;
-            // one overflowing weight, anywhere (vector body or scalar tail), is reported
+            // one overflowing weight, anywhere (vector body or scalar tail), is reported, and a
+            // finite gradient as finite
             int at = offset + n * 7 / 11;
             theta[at] = thetaR[at] = 3e38f;
             g[at] = 3e38f;
-            Assert.False(MomentumUpdate.Apply(theta.AsSpan(offset), velocity.AsSpan(offset), g.AsSpan(offset), 0.9f, 10f));
-            Assert.False(MomentumUpdate.Reference(thetaR.AsSpan(offset), velocityR.AsSpan(offset), g.AsSpan(offset), 0.9f, 10f));
+            Assert.False(MomentumUpdate.Apply(theta.AsSpan(offset), velocity.AsSpan(offset), g.AsSpan(offset), 0.9f, 10f, out gradientFinite));
+            Assert.False(MomentumUpdate.Reference(thetaR.AsSpan(offset), velocityR.AsSpan(offset), g.AsSpan(offset), 0.9f, 10f, out gradientFiniteR));
+            Assert.True(gradientFinite && gradientFiniteR);
+        });
+    }
+
+    [Theory, MemberData(nameof(Isas))]
+    public void MomentumUpdate_flags_a_gradient_that_is_not_finite_wherever_it_is(Isa isa)
+    {
+        using var _ = IsaVariants.Use(isa);
+        ForLengths((n, offset) =>
+        {
+            if (n == 0) return;
+            foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+                foreach (int at in new[] { 0, n * 7 / 11, n - 1 }) // the first vector, the body, the scalar tail
+                {
+                    var theta = Values(n + offset, n, 2); var velocity = Values(n + offset, n + 1, 0.1); var g = Values(n + offset, n + 2, 1);
+                    g[offset + at] = bad;
+                    var thetaR = (float[])theta.Clone(); var velocityR = (float[])velocity.Clone();
+                    MomentumUpdate.Apply(theta.AsSpan(offset), velocity.AsSpan(offset), g.AsSpan(offset), 0.9f, 0.3f, out bool gradientFinite);
+                    MomentumUpdate.Reference(thetaR.AsSpan(offset), velocityR.AsSpan(offset), g.AsSpan(offset), 0.9f, 0.3f, out bool gradientFiniteR);
+                    Assert.False(gradientFinite, $"{bad} at {at} of {n}");
+                    Assert.False(gradientFiniteR);
+                    Assert.Equal(thetaR, theta);
+                }
         });
     }
 
