@@ -25,7 +25,7 @@ public static unsafe partial class MatMul
     const int KC = 256; // k-slice: one packed panel (KC x NR floats = 32 KiB) fits L1
 
     // Packed operands start on a cache line, as the kernels' vector loads then never span two:
-    // from a plain array's start (16 bytes past a line, or 48) every packed load did.
+    // from a plain array's start, which is only 8-byte aligned, nearly every packed load did.
     [ThreadStatic] static AlignedBuffer? packBuffer;
     [ThreadStatic] static AlignedBuffer? leftPackBuffer;
 
