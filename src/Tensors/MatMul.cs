@@ -30,8 +30,11 @@ public static unsafe partial class MatMul
     [ThreadStatic] static AlignedBuffer? leftPackBuffer;
 
     /// This thread's buffer for packed panels of B, at least `length` floats.
-    static AlignedBuffer PackBuffer(int length) =>
-        packBuffer is { } buffer && buffer.Length >= length ? buffer : packBuffer = new AlignedBuffer(Math.Max(length, NR * KC));
+    static AlignedBuffer PackBuffer(int length) => AtLeast(ref packBuffer, Math.Max(length, NR * KC));
+
+    /// `buffer`, replaced by a larger one first if it holds fewer than `length` floats.
+    static AlignedBuffer AtLeast(ref AlignedBuffer? buffer, int length) =>
+        buffer is { } held && held.Length >= length ? held : buffer = new AlignedBuffer(length);
 
     /// `c[i*H + j] = sum_k x[i*D + k] * w[j*D + k]` (B rows, D inputs, H outputs).
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> c, int B, int D, int H)
@@ -218,8 +221,7 @@ public static unsafe partial class MatMul
         bool packLeft = packLeftNeeded;
         int tiles = (m + MR - 1) / MR;
         int leftLength = packLeft ? tiles * MR * slice : 0;
-        var left = leftPackBuffer;
-        if (left is null || left.Length < leftLength) leftPackBuffer = left = new AlignedBuffer(leftLength);
+        var left = AtLeast(ref leftPackBuffer, leftLength);
         // With few rows of C (the output layer's weight gradient has 10) each packed panel would
         // serve only a tile or two, so whole panels of a row-contiguous B are read in place; the
         // ragged last panel is still packed, so nothing is read past B's last row.
