@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using SimdSfnn.Nn;
+using SimdSfnn.Nn.Checkpoints;
 using SimdSfnn.Nn.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -16,7 +17,15 @@ torch.manual_seed(options.Seed);
 var mnist = MnistFiles.Load(options.Data);
 var (trainX, trainY) = (Pixels(mnist.TrainImages), Labels(mnist.TrainLabels));
 var (testX, testY) = (Pixels(mnist.TestImages), Labels(mnist.TestLabels));
+// Raiko et al. 2014, section 3.1, as sfnn: the training mean of each pixel subtracted
+using (var mean = trainX.mean([0])) { trainX.sub_(mean); testX.sub_(mean); }
 var net = new Classifier([784, 200, 200, 10]);
+if (options.Checkpoint is not null)
+{
+    net.Load(Safetensors.Read(options.Checkpoint));
+    EvaluateCheckpoint(net, testX, testY, options);
+    return;
+}
 var optimizer = torch.optim.SGD(net.Parameters, options.LearningRate, momentum: 0.9);
 int examples = (int)trainX.shape[0], batch = 100, stepsPerEpoch = examples / batch;
 var schedule = new LearningRateSchedule((float)options.LearningRate, options.Epochs, stepsPerEpoch);
@@ -51,6 +60,26 @@ Console.WriteLine(JsonSerializer.Serialize(new
     estimator = options.Estimator, samples = options.Estimator == "G3" ? options.Samples : 1, threads = torch.get_num_threads(), epochs = options.Epochs,
     secondsPerEpoch = steady[steady.Length / 2], epochSeconds = seconds, testError,
 }));
+
+// The test set with M samples per example, as `sfnn eval` (the sampled pass timed alone), `rounds` times.
+static void EvaluateCheckpoint(Classifier net, Tensor x, Tensor y, ReferenceOptions options)
+{
+    var seconds = new List<double>();
+    (double error, double criterion) = (double.NaN, double.NaN);
+    for (int round = 0; round < options.Rounds; round++)
+    {
+        var clock = Stopwatch.StartNew();
+        (error, criterion) = net.Evaluate(x, y, options.EvalSamples);
+        seconds.Add(clock.Elapsed.TotalSeconds);
+        Console.Error.WriteLine($"round {round + 1}/{options.Rounds}  test error {error:P2}  C_{options.EvalSamples} {criterion:F4}  {seconds[^1]:F3} s");
+    }
+    Console.WriteLine(JsonSerializer.Serialize(new
+    {
+        reference = $"libtorch {torch.__version__}", checkpoint = options.Checkpoint, threads = torch.get_num_threads(),
+        testSamples = options.EvalSamples, testError = error, testLogLikelihood = criterion,
+        evaluationSeconds = seconds.Order().ElementAt(seconds.Count / 2), roundSeconds = seconds,
+    }));
+}
 
 static Tensor Pixels(IdxImages images) =>
     torch.tensor(images.Pixels.ToArray().Select(b => b / 255f).ToArray()).view(images.Count, images.Rows * images.Columns);
@@ -103,6 +132,39 @@ sealed class Classifier
         return s + jump;
     }
 
+    public void Load(SafetensorsFile file)
+    {
+        using var _ = torch.no_grad();
+        for (int l = 0; l < weights.Length; l++)
+        {
+            weights[l].copy_(torch.tensor(file.Tensor($"layers.{l}.weight")).view(weights[l].shape));
+            biases[l].copy_(torch.tensor(file.Tensor($"layers.{l}.bias")));
+        }
+    }
+
+    /// Test error of predicting argmax_y (1/M) sum_m P(y | h^m), and the mean C_M (Raiko et al. 2014,
+    /// eq. 5), with M binary samples of every hidden layer; 100 examples (100 M rows) at a time.
+    public (double Error, double Criterion) Evaluate(Tensor x, Tensor y, int samples)
+    {
+        using var _ = torch.no_grad();
+        long count = x.shape[0], errors = 0;
+        double criterion = 0;
+        for (long start = 0; start < count; start += 100)
+        {
+            using var scope = torch.NewDisposeScope();
+            long chunk = Math.Min(100, count - start);
+            var h = torch.sigmoid(torch.nn.functional.linear(x.narrow(0, start, chunk), weights[0], biases[0]));
+            h = torch.bernoulli(h.unsqueeze(1).expand(chunk, samples, h.shape[1]).reshape(chunk * samples, h.shape[1]));
+            for (int l = 1; l < weights.Length - 1; l++) h = torch.bernoulli(torch.sigmoid(torch.nn.functional.linear(h, weights[l], biases[l])));
+            var logP = torch.nn.functional.log_softmax(torch.nn.functional.linear(h, weights[^1], biases[^1]), 1).view(chunk, samples, -1);
+            var labels = y.narrow(0, start, chunk);
+            var logMean = torch.logsumexp(logP, 1) - Math.Log(samples);
+            criterion += logMean.gather(1, labels.unsqueeze(1)).sum().item<float>();
+            errors += logMean.argmax(1).ne(labels).sum().item<long>();
+        }
+        return (errors / (double)count, criterion / count);
+    }
+
     /// Test error of the net with h = s.
     public double TestError(Tensor x, Tensor y)
     {
@@ -114,7 +176,8 @@ sealed class Classifier
     }
 }
 
-sealed record ReferenceOptions(string Estimator, int Samples, int Epochs, int Threads, double LearningRate, double Noise, long Seed, string Data)
+sealed record ReferenceOptions(string Estimator, int Samples, int Epochs, int Threads, double LearningRate, double Noise, long Seed, string Data,
+                               string? Checkpoint, int EvalSamples, int Rounds)
 {
     public static ReferenceOptions Parse(string[] args)
     {
@@ -131,6 +194,7 @@ sealed record ReferenceOptions(string Estimator, int Samples, int Epochs, int Th
         return new ReferenceOptions(estimator, int.Parse(Get("samples", "20")), int.Parse(Get("epochs", "3")),
             int.Parse(Get("threads", Environment.ProcessorCount.ToString())),
             double.Parse(Get("lr", estimator == "G3" ? "1.0" : "0.3"), invariant), double.Parse(Get("noise", "0.4"), invariant),
-            long.Parse(Get("seed", "1")), Get("data", "../../data/mnist"));
+            long.Parse(Get("seed", "1")), Get("data", "../../data/mnist"),
+            values.GetValueOrDefault("checkpoint"), int.Parse(Get("eval-samples", "100")), int.Parse(Get("rounds", "5")));
     }
 }
