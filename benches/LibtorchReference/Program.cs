@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using SimdSfnn.Nn;
 using SimdSfnn.Nn.Checkpoints;
@@ -11,20 +10,36 @@ using static TorchSharp.torch;
 // as `sfnn train` (Gaussian input noise fresh per pixel, minibatch 100, momentum 0.9, Raiko et
 // al.'s learning-rate ramps), G3 vectorised over the M samples the same way (the first layer
 // computed once per example), timed per epoch so that it can be run beside `sfnn train`.
-var options = ReferenceOptions.Parse(args);
+ReferenceOptions options;
+Dataset mnist;
+SafetensorsFile? checkpoint;
+try
+{
+    options = ReferenceOptions.Parse(args);
+    mnist = MnistFiles.Load(options.Data);
+    checkpoint = options.Checkpoint is null ? null : Safetensors.Read(options.Checkpoint);
+}
+catch (Exception e) when (e is ArgumentException or SimdSfnn.Tensors.BadInputException)
+{
+    Console.Error.WriteLine($"LibtorchReference: {e.Message}");
+    return 2;
+}
 torch.set_num_threads(options.Threads);
 torch.manual_seed(options.Seed);
-var mnist = MnistFiles.Load(options.Data);
 var (trainX, trainY) = (Pixels(mnist.TrainImages), Labels(mnist.TrainLabels));
 var (testX, testY) = (Pixels(mnist.TestImages), Labels(mnist.TestLabels));
 // Raiko et al. 2014, section 3.1, as sfnn: the training mean of each pixel subtracted
 using (var mean = trainX.mean([0])) { trainX.sub_(mean); testX.sub_(mean); }
 var net = new Classifier([784, 200, 200, 10]);
-if (options.Checkpoint is not null)
+if (checkpoint is not null)
 {
-    net.Load(Safetensors.Read(options.Checkpoint));
+    if (!net.TryLoad(checkpoint))
+    {
+        Console.Error.WriteLine($"LibtorchReference: {options.Checkpoint}: not a 784-200-200-10 sfnn checkpoint");
+        return 2;
+    }
     EvaluateCheckpoint(net, testX, testY, options);
-    return;
+    return 0;
 }
 var optimizer = torch.optim.SGD(net.Parameters, options.LearningRate, momentum: 0.9);
 int examples = (int)trainX.shape[0], batch = 100, stepsPerEpoch = examples / batch;
@@ -60,6 +75,7 @@ Console.WriteLine(JsonSerializer.Serialize(new
     estimator = options.Estimator, samples = options.Estimator == "G3" ? options.Samples : 1, threads = torch.get_num_threads(), epochs = options.Epochs,
     secondsPerEpoch = steady[steady.Length / 2], epochSeconds = seconds, testError,
 }));
+return 0;
 
 // The test set with M samples per example, as `sfnn eval` (the sampled pass timed alone), `rounds` times.
 static void EvaluateCheckpoint(Classifier net, Tensor x, Tensor y, ReferenceOptions options)
@@ -84,117 +100,3 @@ static void EvaluateCheckpoint(Classifier net, Tensor x, Tensor y, ReferenceOpti
 static Tensor Pixels(IdxImages images) =>
     torch.tensor(images.Pixels.ToArray().Select(b => b / 255f).ToArray()).view(images.Count, images.Rows * images.Columns);
 static Tensor Labels(byte[] labels) => torch.tensor(labels.Select(b => (long)b).ToArray());
-
-sealed class Classifier
-{
-    readonly TorchSharp.Modules.Parameter[] weights, biases;
-
-    public Classifier(int[] sizes)
-    {
-        int layers = sizes.Length - 1;
-        (weights, biases) = (new TorchSharp.Modules.Parameter[layers], new TorchSharp.Modules.Parameter[layers]);
-        for (int l = 0; l < layers; l++)
-        {
-            double bound = Math.Sqrt(6.0 / (sizes[l] + sizes[l + 1]));
-            weights[l] = torch.nn.Parameter(torch.rand(sizes[l + 1], sizes[l]) * (2 * bound) - bound);
-            biases[l] = torch.nn.Parameter(torch.zeros(sizes[l + 1]));
-        }
-    }
-
-    public IEnumerable<TorchSharp.Modules.Parameter> Parameters => weights.Concat(biases);
-
-    /// -C_M, the minibatch mean of -log (1/M) sum_m P(y | h^m) (Raiko et al. 2014, eq. 5); G3 passes
-    /// the signal through each binary sample with the sigmoid's slope (Raiko eq. 23), the
-    /// deterministic net takes h = s and M = 1.
-    public Tensor Loss(Tensor x, Tensor y, int samples, bool stochastic)
-    {
-        if (!stochastic) samples = 1;
-        int batch = (int)x.shape[0];
-        var h = torch.sigmoid(torch.nn.functional.linear(x, weights[0], biases[0]));
-        if (samples > 1) h = h.unsqueeze(1).expand(batch, samples, h.shape[1]).reshape(batch * samples, h.shape[1]);
-        for (int l = 1; l < weights.Length - 1; l++)
-        {
-            if (stochastic) h = StraightThrough(h);
-            h = torch.sigmoid(torch.nn.functional.linear(h, weights[l], biases[l]));
-        }
-        if (stochastic) h = StraightThrough(h);
-        var logits = torch.nn.functional.linear(h, weights[^1], biases[^1]);
-        var labels = y.repeat_interleave(samples).unsqueeze(1);
-        var logP = torch.nn.functional.log_softmax(logits, 1).gather(1, labels).view(batch, samples);
-        return -(torch.logsumexp(logP, 1) - Math.Log(samples)).mean();
-    }
-
-    /// h = s + (b - s) with b ~ Bernoulli(s) held constant: forward the sample, backward the slope of s.
-    static Tensor StraightThrough(Tensor s)
-    {
-        Tensor jump;
-        using (torch.no_grad()) jump = torch.bernoulli(s) - s;
-        return s + jump;
-    }
-
-    public void Load(SafetensorsFile file)
-    {
-        using var _ = torch.no_grad();
-        for (int l = 0; l < weights.Length; l++)
-        {
-            weights[l].copy_(torch.tensor(file.Tensor($"layers.{l}.weight")).view(weights[l].shape));
-            biases[l].copy_(torch.tensor(file.Tensor($"layers.{l}.bias")));
-        }
-    }
-
-    /// Test error of predicting argmax_y (1/M) sum_m P(y | h^m), and the mean C_M (Raiko et al. 2014,
-    /// eq. 5), with M binary samples of every hidden layer; 100 examples (100 M rows) at a time.
-    public (double Error, double Criterion) Evaluate(Tensor x, Tensor y, int samples)
-    {
-        using var _ = torch.no_grad();
-        long count = x.shape[0], errors = 0;
-        double criterion = 0;
-        for (long start = 0; start < count; start += 100)
-        {
-            using var scope = torch.NewDisposeScope();
-            long chunk = Math.Min(100, count - start);
-            var h = torch.sigmoid(torch.nn.functional.linear(x.narrow(0, start, chunk), weights[0], biases[0]));
-            h = torch.bernoulli(h.unsqueeze(1).expand(chunk, samples, h.shape[1]).reshape(chunk * samples, h.shape[1]));
-            for (int l = 1; l < weights.Length - 1; l++) h = torch.bernoulli(torch.sigmoid(torch.nn.functional.linear(h, weights[l], biases[l])));
-            var logP = torch.nn.functional.log_softmax(torch.nn.functional.linear(h, weights[^1], biases[^1]), 1).view(chunk, samples, -1);
-            var labels = y.narrow(0, start, chunk);
-            var logMean = torch.logsumexp(logP, 1) - Math.Log(samples);
-            criterion += logMean.gather(1, labels.unsqueeze(1)).sum().item<float>();
-            errors += logMean.argmax(1).ne(labels).sum().item<long>();
-        }
-        return (errors / (double)count, criterion / count);
-    }
-
-    /// Test error of the net with h = s.
-    public double TestError(Tensor x, Tensor y)
-    {
-        using var _ = torch.no_grad();
-        var h = x;
-        for (int l = 0; l < weights.Length - 1; l++) h = torch.sigmoid(torch.nn.functional.linear(h, weights[l], biases[l]));
-        var predicted = torch.nn.functional.linear(h, weights[^1], biases[^1]).argmax(1);
-        return predicted.ne(y).sum().item<long>() / (double)y.shape[0];
-    }
-}
-
-sealed record ReferenceOptions(string Estimator, int Samples, int Epochs, int Threads, double LearningRate, double Noise, long Seed, string Data,
-                               string? Checkpoint, int EvalSamples, int Rounds)
-{
-    public static ReferenceOptions Parse(string[] args)
-    {
-        var values = new Dictionary<string, string>();
-        for (int i = 0; i + 1 < args.Length; i += 2)
-        {
-            if (!args[i].StartsWith("--")) throw new ArgumentException($"expected an option, got {args[i]}");
-            values[args[i][2..]] = args[i + 1];
-        }
-        string Get(string name, string fallback) => values.GetValueOrDefault(name, fallback);
-        string estimator = Get("estimator", "G3");
-        if (estimator is not ("G3" or "deterministic")) throw new ArgumentException("--estimator: G3 or deterministic");
-        var invariant = CultureInfo.InvariantCulture;
-        return new ReferenceOptions(estimator, int.Parse(Get("samples", "20")), int.Parse(Get("epochs", "3")),
-            int.Parse(Get("threads", Environment.ProcessorCount.ToString())),
-            double.Parse(Get("lr", estimator == "G3" ? "1.0" : "0.3"), invariant), double.Parse(Get("noise", "0.4"), invariant),
-            long.Parse(Get("seed", "1")), Get("data", "../../data/mnist"),
-            values.GetValueOrDefault("checkpoint"), int.Parse(Get("eval-samples", "100")), int.Parse(Get("rounds", "5")));
-    }
-}

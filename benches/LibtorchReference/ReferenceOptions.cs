@@ -1,0 +1,35 @@
+using System.Globalization;
+
+/// `--name value` pairs, with sfnn's defaults; an unknown name, a missing value or a bad number
+/// is an ArgumentException naming the option.
+sealed record ReferenceOptions(string Estimator, int Samples, int Epochs, int Threads, double LearningRate, double Noise, long Seed, string Data,
+                               string? Checkpoint, int EvalSamples, int Rounds)
+{
+    static readonly string[] Names = ["estimator", "samples", "epochs", "threads", "lr", "noise", "seed", "data", "checkpoint", "eval-samples", "rounds"];
+
+    public static ReferenceOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>();
+        for (int i = 0; i < args.Length; i += 2)
+        {
+            string name = args[i].StartsWith("--") ? args[i][2..] : "";
+            if (!Names.Contains(name)) throw new ArgumentException($"unknown option '{args[i]}' (options: --{string.Join(", --", Names)})");
+            if (i + 1 == args.Length) throw new ArgumentException($"{args[i]} needs a value");
+            values[name] = args[i + 1];
+        }
+        string Get(string name, string fallback) => values.GetValueOrDefault(name, fallback);
+        int Int(string name, int fallback) => Number(name, fallback, text => int.Parse(text, CultureInfo.InvariantCulture));
+        double Real(string name, double fallback) => Number(name, fallback, text => double.Parse(text, CultureInfo.InvariantCulture));
+        T Number<T>(string name, T fallback, Func<string, T> parse)
+        {
+            if (!values.TryGetValue(name, out var text)) return fallback;
+            try { return parse(text); }
+            catch (Exception e) when (e is FormatException or OverflowException) { throw new ArgumentException($"--{name}: '{text}' is not a number"); }
+        }
+        string estimator = Get("estimator", "G3");
+        if (estimator is not ("G3" or "deterministic")) throw new ArgumentException($"--estimator: '{estimator}', expected G3 or deterministic");
+        return new ReferenceOptions(estimator, Int("samples", 20), Int("epochs", 3), Int("threads", Environment.ProcessorCount),
+            Real("lr", estimator == "G3" ? 1.0 : 0.3), Real("noise", 0.4), Int("seed", 1), Get("data", "../../data/mnist"),
+            values.GetValueOrDefault("checkpoint"), Int("eval-samples", 100), Int("rounds", 5));
+    }
+}
