@@ -56,7 +56,7 @@ for (int epoch = 0; epoch < options.Epochs; epoch++)
             foreach (var group in optimizer.ParamGroups)
                 group.LearningRate = schedule.At((long)epoch * stepsPerEpoch + step);
             var rows = order.narrow(0, step * batch, batch);
-            var x = trainX.index_select(0, rows).add_(torch.randn(batch, 784).mul_(options.Noise));
+            var x = trainX.index_select(0, rows).add_(torch.randn(batch, trainX.shape[1]).mul_(options.Noise));
             var loss = net.Loss(x, trainY.index_select(0, rows), options.Samples, options.Estimator == "G3");
             optimizer.zero_grad();
             loss.backward();

@@ -18,7 +18,11 @@ sealed record ReferenceOptions(string Estimator, int Samples, int Epochs, int Th
             values[name] = args[i + 1];
         }
         string Get(string name, string fallback) => values.GetValueOrDefault(name, fallback);
-        int Int(string name, int fallback) => Number(name, fallback, text => int.Parse(text, CultureInfo.InvariantCulture));
+        int Count(string name, int fallback)
+        {
+            int n = Number(name, fallback, text => int.Parse(text, CultureInfo.InvariantCulture));
+            return n >= 1 ? n : throw new ArgumentException($"--{name}: must be at least 1");
+        }
         double Real(string name, double fallback) => Number(name, fallback, text => double.Parse(text, CultureInfo.InvariantCulture));
         T Number<T>(string name, T fallback, Func<string, T> parse)
         {
@@ -28,8 +32,8 @@ sealed record ReferenceOptions(string Estimator, int Samples, int Epochs, int Th
         }
         string estimator = Get("estimator", "G3");
         if (estimator is not ("G3" or "deterministic")) throw new ArgumentException($"--estimator: '{estimator}', expected G3 or deterministic");
-        return new ReferenceOptions(estimator, Int("samples", 20), Int("epochs", 3), Int("threads", Environment.ProcessorCount),
-            Real("lr", estimator == "G3" ? 1.0 : 0.3), Real("noise", 0.4), Int("seed", 1), Get("data", "../../data/mnist"),
-            values.GetValueOrDefault("checkpoint"), Int("eval-samples", 100), Int("rounds", 5));
+        return new ReferenceOptions(estimator, Count("samples", 20), Count("epochs", 3), Count("threads", Environment.ProcessorCount),
+            Real("lr", estimator == "G3" ? 1.0 : 0.3), Real("noise", 0.4), Number("seed", 1L, text => long.Parse(text, CultureInfo.InvariantCulture)),
+            Get("data", "../../data/mnist"), values.GetValueOrDefault("checkpoint"), Count("eval-samples", 100), Count("rounds", 5));
     }
 }
