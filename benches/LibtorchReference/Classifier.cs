@@ -21,7 +21,7 @@ sealed class Classifier
 
     public IEnumerable<TorchSharp.Modules.Parameter> Parameters => weights.Concat(biases);
 
-    /// -C_M, the minibatch mean of -log (1/M) sum_m P(y | h^m) (Raiko et al. 2014, eq. 5); G3 passes
+    /// -C_M, the minibatch mean of -log (1/M) sum_m P(y | h^m) (Raiko et al. 2014, eq. 6); G3 passes
     /// the signal through each binary sample with the sigmoid's slope (Raiko eq. 23), the
     /// deterministic net takes h = s and M = 1.
     public Tensor Loss(Tensor x, Tensor y, int samples, bool stochastic)
@@ -70,7 +70,7 @@ sealed class Classifier
     }
 
     /// Test error of predicting argmax_y (1/M) sum_m P(y | h^m), and the mean C_M (Raiko et al. 2014,
-    /// eq. 5), with M binary samples of every hidden layer; 100 examples (100 M rows) at a time.
+    /// eq. 6), with M binary samples of every hidden layer; 100 examples (100 M rows) at a time.
     public (double Error, double Criterion) Evaluate(Tensor x, Tensor y, int samples)
     {
         using var _ = torch.no_grad();
