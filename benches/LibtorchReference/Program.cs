@@ -16,7 +16,7 @@ SafetensorsFile? checkpoint;
 try
 {
     options = ReferenceOptions.Parse(args);
-    mnist = MnistFiles.Load(options.Data);
+    mnist = MnistFiles.Load(options.Data ?? MnistFiles.EnsureDownloaded(options.DataRoot, Console.Error.WriteLine));
     checkpoint = options.Checkpoint is null ? null : Safetensors.Read(options.Checkpoint);
 }
 catch (Exception e) when (e is ArgumentException or SimdSfnn.Tensors.BadInputException)

@@ -1,11 +1,12 @@
 using System.Globalization;
 
-/// `--name value` pairs, with sfnn's defaults; an unknown name, a missing value or a bad number
-/// is an ArgumentException naming the option.
-sealed record ReferenceOptions(string Estimator, int Samples, int Epochs, int Threads, double LearningRate, double Noise, long Seed, string Data,
+/// `--name value` pairs, with sfnn's defaults: `--data DIR` holds the four IDX files, and without
+/// it MNIST is fetched into `--data-root`'s `mnist` as sfnn fetches it. An unknown name, a missing
+/// value or a bad number is an ArgumentException naming the option.
+sealed record ReferenceOptions(string Estimator, int Samples, int Epochs, int Threads, double LearningRate, double Noise, long Seed, string? Data, string DataRoot,
                                string? Checkpoint, int EvalSamples, int Rounds)
 {
-    static readonly string[] Names = ["estimator", "samples", "epochs", "threads", "lr", "noise", "seed", "data", "checkpoint", "eval-samples", "rounds"];
+    static readonly string[] Names = ["estimator", "samples", "epochs", "threads", "lr", "noise", "seed", "data", "data-root", "checkpoint", "eval-samples", "rounds"];
 
     public static ReferenceOptions Parse(string[] args)
     {
@@ -34,6 +35,6 @@ sealed record ReferenceOptions(string Estimator, int Samples, int Epochs, int Th
         if (estimator is not ("G3" or "deterministic")) throw new ArgumentException($"--estimator: '{estimator}', expected G3 or deterministic");
         return new ReferenceOptions(estimator, Count("samples", 20), Count("epochs", 3), Count("threads", Environment.ProcessorCount),
             Real("lr", estimator == "G3" ? 1.0 : 0.3), Real("noise", 0.4), Number("seed", 1L, text => long.Parse(text, CultureInfo.InvariantCulture)),
-            Get("data", "../../data/mnist"), values.GetValueOrDefault("checkpoint"), Count("eval-samples", 100), Count("rounds", 5));
+            values.GetValueOrDefault("data"), Get("data-root", "../../data"), values.GetValueOrDefault("checkpoint"), Count("eval-samples", 100), Count("rounds", 5));
     }
 }
