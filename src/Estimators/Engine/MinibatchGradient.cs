@@ -191,11 +191,9 @@ public sealed class MinibatchGradient : IShardedWork
             int E = Math.Min(pass.MaxExamples, hi - start);
             for (int e = 0; e < E; e++)
             {
-                // a shuffled example's input comes from main memory (MNIST is 188 MB of floats):
-                // the next one is fetched while this one gets its noise
-                if (e + 1 < E) Prefetch.Lines(data.Input(order[start + e + 1]));
                 int index = order[start + e];
-                pass.Stream(e) = TrainingInput.Load(data, index, Seed, epoch, InputNoise, pass.Input(e));
+                pass.Stream(e) = TrainingInput.Load(data, index, Seed, epoch, InputNoise, pass.Input(e),
+                                                    next: e + 1 < E ? order[start + e + 1] : -1);
                 if (data.Labels is not null) labels[e] = data.Labels[index];
             }
             ReadOnlySpan<float> targets = data.Targets is null ? default : GatherTargets(pass, start, E);

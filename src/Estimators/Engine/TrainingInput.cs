@@ -9,9 +9,12 @@ namespace SimdSfnn.Estimators.Engine;
 public static class TrainingInput
 {
     /// Writes example `index`'s input into `destination` and returns its stream, positioned after
-    /// the noise (its hidden samples come next).
-    public static RandomStream Load(ExampleSet data, int index, ulong seed, int epoch, float inputNoise, Span<float> destination)
+    /// the noise (its hidden samples come next). `next`, the example to be loaded after this one
+    /// (-1: none), is fetched meanwhile: a shuffled example's input comes from main memory (MNIST
+    /// is 188 MB of floats), and this one's noise takes long enough to hide the wait.
+    public static RandomStream Load(ExampleSet data, int index, ulong seed, int epoch, float inputNoise, Span<float> destination, int next = -1)
     {
+        if (next >= 0) Prefetch.Lines(data.Input(next));
         var stream = RandomStream.Create(seed, StreamId.Training(epoch, index));
         if (inputNoise > 0) Gaussian.AddNoise(data.Input(index), inputNoise, ref stream, destination);
         else data.Input(index).CopyTo(destination);

@@ -144,15 +144,14 @@ public sealed class UnitSplitStep : IShardedWork
         }
     }
 
-    /// Floats per cache line; units and examples are shared out by such blocks.
+    /// Floats per cache line: rows are padded to whole lines.
     const int Line = 16;
 
-    /// Worker w's share of n units (or examples): whole blocks of 16, `[16 b w / T, 16 b (w + 1) / T)`
-    /// with b = n / 16 rounded up, the last cut at n.
+    /// Worker w's share of n units (or examples): whole 16-float blocks, as `WorkerPool.BlockShare` cuts them.
     (int Lo, int Hi) Share(int n, int w)
     {
-        int blocks = (n + Line - 1) / Line;
-        return (Math.Min(n, Line * (int)((long)blocks * w / workers)), Math.Min(n, Line * (int)((long)blocks * (w + 1) / workers)));
+        var (lo, length) = WorkerPool.BlockShare(n, w, workers);
+        return (lo, lo + length);
     }
 
     void Step(int w)
@@ -253,10 +252,8 @@ public sealed class UnitSplitStep : IShardedWork
         int n0 = shape.Inputs, nY = shape.Outputs;
         for (int e = eLo; e < eHi; e++)
         {
-            // a shuffled example's input comes from main memory: the next one is fetched meanwhile
-            if (e + 1 < eHi) Prefetch.Lines(data.Input(order[start + e + 1]));
             int index = order[start + e];
-            TrainingInput.Load(data, index, seed, epoch, inputNoise, x.AsSpan(e * n0, n0));
+            TrainingInput.Load(data, index, seed, epoch, inputNoise, x.AsSpan(e * n0, n0), next: e + 1 < eHi ? order[start + e + 1] : -1);
             if (data.Labels is not null) labels[e] = data.Labels[index];
             if (data.Targets is not null) data.Target(index).CopyTo(targets.AsSpan(e * nY, nY));
         }
