@@ -6,7 +6,9 @@ namespace SimdSfnn.Nn;
 /// only ever sees the old file or the complete new one.
 public static class AtomicFile
 {
-    public static void Write(string path, Action<Stream> write)
+    /// `beforeRename` runs once the new bytes are on disk under the temporary name (a test
+    /// stops the writer there).
+    public static void Write(string path, Action<Stream> write, Action? beforeRename = null)
     {
         string full = Path.GetFullPath(path);
         string temporary = Path.Combine(Path.GetDirectoryName(full)!, $"{TemporaryPrefix(full)}{Guid.NewGuid():N}");
@@ -17,6 +19,7 @@ public static class AtomicFile
                 write(file);
                 file.Flush(flushToDisk: true);
             }
+            beforeRename?.Invoke();
             File.Move(temporary, full, overwrite: true);
         }
         finally { File.Delete(temporary); }

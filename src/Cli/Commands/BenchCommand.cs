@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using SimdSfnn.Cli.Output;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Estimators;
 using SimdSfnn.Estimators.Engine;
@@ -81,7 +82,7 @@ public static class BenchCommand
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{task.ToString().ToLowerInvariant()} {shape} {estimator.Name} M={minibatch.Samples} batch {batch}, {threads} threads: " +
             $"{median * 1e3:F3} ms/step (median of {rounds} x {steps}; {cpuMedian * 1e3:F3} CPU ms/step), {examplesPerSecond:F0} examples/s, {epochSize / examplesPerSecond:F3} s per {epochSize}-example epoch{cores}"));
-        Console.WriteLine(new JsonObject
+        Console.WriteLine(JsonLine.Write(new JsonObject
         {
             ["task"] = task.ToString().ToLowerInvariant(),
             ["estimator"] = estimator.Name,
@@ -95,7 +96,7 @@ public static class BenchCommand
             ["secondsPerEpoch"] = Math.Round(epochSize / examplesPerSecond, 4),
             // the threads' FMA rate at once over one thread's, the lower of before and after
             ["fmaScaling"] = Math.Round(Math.Min(scalingBefore, scalingAfter), 2),
-        }.ToJsonString());
+        }));
         return 0;
     }
 

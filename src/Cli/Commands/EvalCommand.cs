@@ -1,5 +1,6 @@
 using System.Globalization;
 using SimdSfnn.Cli.Options;
+using SimdSfnn.Cli.Output;
 using SimdSfnn.Cli.Training;
 using SimdSfnn.Estimators;
 using SimdSfnn.Estimators.Engine;
@@ -45,7 +46,7 @@ public static class EvalCommand
         if (curve) o["curve"] = WriteCurve(new CriterionCurve(shape, pool, samples).Run(checkpoint.Theta, data.Test, seed ?? settings.Seed), settings, outDir);
         o["evaluationSeconds"] = Math.Round(seconds, 4); // the sampled test pass alone, without loading
         o["checkpoint"] = args.Positional[0];
-        Console.WriteLine(o.ToJsonString());
+        Console.WriteLine(JsonLine.Write(o));
         return 0;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SimdSfnn.Cli.Output;
 using SimdSfnn.Cli.Training;
 using SimdSfnn.Estimators.Engine;
 
@@ -10,10 +11,10 @@ public static class Summary
     public static string Json(RunSettings settings, TrainResult result)
     {
         var o = Base(settings, result.Deterministic ?? result.Final);
-        o["secondsPerEpoch"] = Round(result.SecondsPerEpoch);
+        o["secondsPerEpoch"] = JsonLine.Number(result.SecondsPerEpoch);
         if (result.Deterministic is not null) AddStochastic(o, result.Final);
         o["checkpoint"] = result.CheckpointPath;
-        return o.ToJsonString();
+        return JsonLine.Write(o);
     }
 
     public static JsonObject Base(RunSettings settings, EvaluationResult r)
@@ -25,8 +26,8 @@ public static class Summary
             ["samples"] = settings.Samples,
             ["epochs"] = settings.Epochs,
         };
-        if (!double.IsNaN(r.TestError)) o["testError"] = Round(r.TestError);
-        o["testLogLikelihood"] = Round(r.TestLogLikelihood);
+        if (!double.IsNaN(r.TestError)) o["testError"] = JsonLine.Number(r.TestError);
+        o["testLogLikelihood"] = JsonLine.Number(r.TestLogLikelihood);
         o["testSamples"] = r.Samples;
         return o;
     }
@@ -34,10 +35,8 @@ public static class Summary
     /// "Deterministic tested as stochastic": the same net with sampled h and C_M.
     public static void AddStochastic(JsonObject o, EvaluationResult r)
     {
-        if (!double.IsNaN(r.TestError)) o["testErrorStochastic"] = Round(r.TestError);
-        o["testLogLikelihoodStochastic"] = Round(r.TestLogLikelihood);
+        if (!double.IsNaN(r.TestError)) o["testErrorStochastic"] = JsonLine.Number(r.TestError);
+        o["testLogLikelihoodStochastic"] = JsonLine.Number(r.TestLogLikelihood);
         o["testSamplesStochastic"] = r.Samples;
     }
-
-    static double Round(double value) => double.IsFinite(value) ? Math.Round(value, 6) : value;
 }

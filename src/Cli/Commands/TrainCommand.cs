@@ -72,6 +72,7 @@ public static class TrainCommand
         var trainer = new Trainer(settings, data, outDir, progress)
         {
             EvalSamples = evalSamples, MonitorSamples = monitorSamples, Resume = resume, StopAfter = stopAfter, Cancel = cancel.Token,
+            Pause = PausePoint.FromEnvironment(cancel.Token, progress),
         };
         try
         {

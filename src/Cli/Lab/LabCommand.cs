@@ -1,5 +1,6 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using SimdSfnn.Cli.Options;
+using SimdSfnn.Cli.Output;
 using SimdSfnn.Estimators;
 using SimdSfnn.Estimators.Engine;
 using SimdSfnn.Estimators.Exact;
@@ -36,29 +37,25 @@ public static class LabCommand
         var exact = ExactEnumeration.Compute(net, spec.Samples, spec.C, spec.Baseline);
         var monteCarlo = spec.Draws is long draws ? Draw(spec, draws) : null;
 
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream))
+        var o = new JsonObject
         {
-            json.WriteStartObject();
-            json.WriteString("estimator", EstimatorRegistry.Name(spec.Estimator));
-            json.WriteNumber("samples", spec.Samples);
-            json.WriteNumber("objective", exact.Objective);
-            json.WriteNumber("logLikelihood", exact.LogLikelihood);
-            WriteParameters(json, "expected", net, exact.Expected(spec.Estimator));
-            WriteParameters(json, "variance", net, exact.Variance(spec.Estimator));
-            WriteParameters(json, "gradLogLikelihood", net, exact.GradLogLikelihood);
-            WriteParameters(json, "gradObjective", net, exact.GradObjective);
-            if (monteCarlo is not null)
+            ["estimator"] = EstimatorRegistry.Name(spec.Estimator),
+            ["samples"] = spec.Samples,
+            ["objective"] = exact.Objective,
+            ["logLikelihood"] = exact.LogLikelihood,
+            ["expected"] = Tensors(net, exact.Expected(spec.Estimator)),
+            ["variance"] = Tensors(net, exact.Variance(spec.Estimator)),
+            ["gradLogLikelihood"] = Tensors(net, exact.GradLogLikelihood),
+            ["gradObjective"] = Tensors(net, exact.GradObjective),
+        };
+        if (monteCarlo is not null)
+            o["monteCarlo"] = new JsonObject
             {
-                json.WriteStartObject("monteCarlo");
-                json.WriteNumber("draws", monteCarlo.Draws);
-                WriteParameters(json, "mean", net, monteCarlo.Mean);
-                WriteParameters(json, "variance", net, monteCarlo.Variance);
-                json.WriteEndObject();
-            }
-            json.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+                ["draws"] = monteCarlo.Draws,
+                ["mean"] = Tensors(net, monteCarlo.Mean),
+                ["variance"] = Tensors(net, monteCarlo.Variance),
+            };
+        return JsonLine.Write(o);
     }
 
     /// The engine's fast path, `draws` times (fact 7 of spec/estimators.md).
@@ -79,23 +76,23 @@ public static class LabCommand
     };
 
     /// `{"weights": [[...], ...], "biases": [[...], ...]}` from a vector in the layout of `Parameters`.
-    static void WriteParameters(Utf8JsonWriter json, string name, ExactNetwork net, double[] values)
+    static JsonObject Tensors(ExactNetwork net, double[] values)
     {
         var shape = net.Shape;
-        json.WriteStartObject(name);
-        json.WriteStartArray("weights");
-        for (int l = 0; l < shape.LayerCount; l++) WriteArray(json, values.AsSpan(net.WeightOffset(l), shape.WeightCount(l)));
-        json.WriteEndArray();
-        json.WriteStartArray("biases");
-        for (int l = 0; l < shape.LayerCount; l++) WriteArray(json, values.AsSpan(net.BiasOffset(l), shape.Sizes[l + 1]));
-        json.WriteEndArray();
-        json.WriteEndObject();
+        var weights = new JsonArray();
+        var biases = new JsonArray();
+        for (int l = 0; l < shape.LayerCount; l++)
+        {
+            weights.Add(Numbers(values.AsSpan(net.WeightOffset(l), shape.WeightCount(l))));
+            biases.Add(Numbers(values.AsSpan(net.BiasOffset(l), shape.Sizes[l + 1])));
+        }
+        return new JsonObject { ["weights"] = weights, ["biases"] = biases };
     }
 
-    static void WriteArray(Utf8JsonWriter json, ReadOnlySpan<double> values)
+    static JsonArray Numbers(ReadOnlySpan<double> values)
     {
-        json.WriteStartArray();
-        foreach (double v in values) json.WriteNumberValue(v);
-        json.WriteEndArray();
+        var array = new JsonArray();
+        foreach (double v in values) array.Add(v);
+        return array;
     }
 }

@@ -22,7 +22,7 @@ public sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[]?
     /// Per hidden layer, the estimator's carried state (empty arrays when it has none).
     public float[][] EstimatorState { get; init; } = [];
 
-    public void Save(string path)
+    public void Save(string path, Action? beforeRename = null)
     {
         var tensors = new List<(string, int[], ReadOnlyMemory<float>)>();
         var shape = Theta.Shape;
@@ -41,7 +41,7 @@ public sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[]?
         metadata["epochsDone"] = EpochsDone.ToString(CultureInfo.InvariantCulture);
         metadata["stepsDone"] = StepsDone.ToString(CultureInfo.InvariantCulture);
         metadata["epochCriterion"] = EpochCriterion.ToString("R", CultureInfo.InvariantCulture);
-        Safetensors.Write(path, tensors, metadata);
+        Safetensors.Write(path, tensors, metadata, beforeRename);
     }
 
     int Offset(int layer, bool weight)

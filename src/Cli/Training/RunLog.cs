@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using SimdSfnn.Cli.Output;
 using SimdSfnn.Nn;
 
 namespace SimdSfnn.Cli.Training;
@@ -10,12 +12,9 @@ public sealed record EpochRecord(int Epoch, double Criterion, double TestError, 
 /// The JSON-lines log of a run: one object per epoch, flushed as it is written.
 public sealed class RunLog : IDisposable
 {
-    static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
     readonly StreamWriter writer;
+    double seconds;
+    int epochs;
 
     /// A new log, or with `keepEpochs` the log of a resumed run cut back to the epochs its
     /// checkpoint holds: a run killed between writing an epoch's line and its checkpoint (or in
@@ -24,27 +23,49 @@ public sealed class RunLog : IDisposable
     {
         if (keepEpochs is { } keep && File.Exists(path))
         {
-            var kept = File.ReadLines(path).Where(line => EpochOf(line) is { } e && e <= keep).ToArray();
+            var kept = File.ReadLines(path).Where(line => Field(line, "epoch") is { } e && e <= keep).ToArray();
             AtomicFile.WriteAllLines(path, kept);
+            foreach (var line in kept)
+                if (Field(line, "seconds") is { } s)
+                {
+                    seconds += s;
+                    epochs++;
+                }
         }
         writer = new StreamWriter(path, append: keepEpochs is not null);
     }
 
+    /// The mean training time of the epochs in the log, whichever process ran them; NaN for none.
+    public double SecondsPerEpoch => epochs == 0 ? double.NaN : seconds / epochs;
+
     public void Write(EpochRecord record)
     {
-        writer.WriteLine(JsonSerializer.Serialize(record, Json));
+        writer.WriteLine(JsonLine.Write(new JsonObject
+        {
+            ["epoch"] = record.Epoch,
+            ["criterion"] = record.Criterion,
+            ["testError"] = record.TestError,
+            ["testLogLikelihood"] = record.TestLogLikelihood,
+            ["testSamples"] = record.TestSamples,
+            ["learningRate"] = record.LearningRate,
+            ["seconds"] = record.Seconds,
+            ["examplesPerSecond"] = record.ExamplesPerSecond,
+        }));
         writer.Flush();
+        seconds += record.Seconds;
+        epochs++;
     }
 
     public void Dispose() => writer.Dispose();
 
-    static int? EpochOf(string line)
+    /// A number field of a log line, or null when the line is torn or lacks it.
+    static double? Field(string line, string name)
     {
         try
         {
             using var document = JsonDocument.Parse(line);
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("epoch", out var epoch)
-                   && epoch.ValueKind == JsonValueKind.Number && epoch.TryGetInt32(out int value) ? value : null;
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(name, out var value)
+                   && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
         }
         catch (JsonException) { return null; }
     }

@@ -21,6 +21,8 @@ public sealed class Trainer(RunSettings settings, TaskData data, string outDir, 
     public int StopAfter { get; init; } = int.MaxValue;
     /// Set (by Ctrl-C) to stop after the current step with a checkpoint.
     public CancellationToken Cancel { get; init; }
+    /// Where a test holds the run (`SFNN_TEST_PAUSE`); by default nowhere.
+    public PausePoint Pause { get; init; } = new(null, default, progress);
 
     public string CheckpointPath => Path.Combine(outDir, Checkpoint.FileName);
 
@@ -61,6 +63,7 @@ public sealed class Trainer(RunSettings settings, TaskData data, string outDir, 
                 if (!minibatch.ParametersAreFinite) Diverged("a weight overflowed", epoch, step);
                 criterion += batchCriterion;
                 progress.Step(epoch, settings.Epochs, step + 1, stepsPerEpoch, clock.Elapsed.TotalSeconds);
+                Pause.At("step", epoch + 1, step + 1);
                 if (Cancel.IsCancellationRequested && step + 1 < stepsPerEpoch)
                 {
                     Save(theta, optimizer, estimator, epoch, step + 1, criterion);
@@ -77,8 +80,10 @@ public sealed class Trainer(RunSettings settings, TaskData data, string outDir, 
                                          schedule.At((long)(epoch + 1) * stepsPerEpoch - 1), seconds, N / seconds);
             // The log line goes first: a resumed run drops lines beyond its checkpoint.
             log.Write(record);
+            Pause.At("log", epoch + 1);
             Save(theta, optimizer, estimator, epoch + 1, 0, 0);
             progress.Epoch(record, settings.Epochs, (settings.Epochs - epoch - 1) * (trainSeconds / epochsRun));
+            Pause.At("epoch", epoch + 1);
             if (Cancel.IsCancellationRequested && epoch + 1 < settings.Epochs)
             {
                 progress.Message($"interrupted: epoch {epoch + 1} is saved in {CheckpointPath}; continue with --resume");
@@ -91,10 +96,13 @@ public sealed class Trainer(RunSettings settings, TaskData data, string outDir, 
             return null;
         }
 
+        Pause.At("final");
         var final = evaluation.Run(theta, data.Test, EvalSamples, sampled: true, settings.Seed);
         EvaluationResult? deterministic = estimator.SamplesHidden ? null
             : evaluation.Run(theta, data.Test, 1, sampled: false, settings.Seed);
-        return new TrainResult(final, deterministic, epochsRun == 0 ? double.NaN : trainSeconds / epochsRun, CheckpointPath);
+        // Over every epoch of the run: when an earlier process ran them all (killed after the last
+        // checkpoint, before this summary), this one only evaluates.
+        return new TrainResult(final, deterministic, log.SecondsPerEpoch, CheckpointPath);
     }
 
     void Save(Parameters theta, MomentumSgd optimizer, IGradientEstimator estimator, int epochsDone, int stepsDone, double criterion)
@@ -102,7 +110,7 @@ public sealed class Trainer(RunSettings settings, TaskData data, string outDir, 
         var state = new float[settings.Layers.Length][];
         for (int l = 0; l < state.Length; l++) state[l] = estimator is IStatefulEstimator s ? s.SaveState(l) : [];
         new Checkpoint(settings, theta, optimizer.Velocity, epochsDone) { StepsDone = stepsDone, EpochCriterion = criterion, EstimatorState = state }
-            .Save(CheckpointPath);
+            .Save(CheckpointPath, () => Pause.At("rename", epochsDone, stepsDone));
     }
 
     Checkpoint Restore(Parameters theta, MomentumSgd optimizer, IGradientEstimator estimator)

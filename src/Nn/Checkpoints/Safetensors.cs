@@ -16,7 +16,7 @@ public static class Safetensors
     /// Written through `AtomicFile`, so a reader (or a crash) only ever sees the old file or the
     /// complete new one.
     public static void Write(string path, IReadOnlyList<(string Name, int[] Shape, ReadOnlyMemory<float> Data)> tensors,
-                             IReadOnlyDictionary<string, string> metadata)
+                             IReadOnlyDictionary<string, string> metadata, Action? beforeRename = null)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors needs a little-endian machine");
         var header = Header(tensors, metadata);
@@ -27,7 +27,7 @@ public static class Safetensors
             file.Write(length);
             file.Write(header);
             foreach (var (_, _, data) in tensors) file.Write(MemoryMarshal.AsBytes(data.Span));
-        });
+        }, beforeRename);
     }
 
     static byte[] Header(IReadOnlyList<(string Name, int[] Shape, ReadOnlyMemory<float> Data)> tensors, IReadOnlyDictionary<string, string> metadata)

@@ -23,7 +23,9 @@ public static class Sfnn
     /// The `dotnet` host that runs this test, so the CLI gets the same runtime.
     static string Host => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    public static Process Start(IEnumerable<string> args)
+    /// Starts `sfnn args`; `pause` sets `SFNN_TEST_PAUSE`, the point where the run waits for the
+    /// test's signal (src/Cli/Training/PausePoint.cs).
+    public static Process Start(IEnumerable<string> args, string? pause = null)
     {
         var start = new ProcessStartInfo(Host)
         {
@@ -32,22 +34,25 @@ public static class Sfnn
         start.ArgumentList.Add(Dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment.Remove("SFNN_DEBUG");
+        start.Environment.Remove("SFNN_TEST_PAUSE");
+        if (pause is not null) start.Environment["SFNN_TEST_PAUSE"] = pause;
         return Process.Start(start)!;
     }
 
     public static SfnnResult Run(params string[] args) => Finish(Start(args));
 
-    /// Waits for the process (at most two minutes) and collects its output.
+    /// Waits for the process and collects its output. The limit only turns a hang into a
+    /// failure: the tiny runs of the tests take a second or two.
     public static SfnnResult Finish(Process process)
     {
         using (process)
         {
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+            if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
             {
                 process.Kill(entireProcessTree: true);
-                throw new TimeoutException("sfnn did not finish within two minutes");
+                throw new TimeoutException("sfnn did not finish within ten minutes (hung?)");
             }
             return new SfnnResult(process.ExitCode, stdout.Result, stderr.Result);
         }

@@ -69,7 +69,8 @@ public sealed class UnitSplitStepTests
         var minibatch = new MinibatchGradient(shape, new DeterministicBackprop(), pool, 40, 1, 5, 0.4f);
         var order = Enumerable.Range(0, 40).ToArray();
         var step = Task.Run(() => minibatch.Compute(theta, bad, order, 0, 40, 0));
-        Assert.Same(step, await Task.WhenAny(step, Task.Delay(TimeSpan.FromSeconds(30))));
+        // a deadlock guard, not a speed limit: the step takes milliseconds
+        Assert.Same(step, await Task.WhenAny(step, Task.Delay(TimeSpan.FromMinutes(10))));
         var error = await Assert.ThrowsAnyAsync<Exception>(() => step);
         Assert.IsType<ArgumentException>(error); // the softmax head's, not the other worker's release from the barrier
         // the pool and the step work again afterwards

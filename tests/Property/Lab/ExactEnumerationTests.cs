@@ -28,13 +28,10 @@ public sealed class ExactEnumerationTests
     }
 
     [Fact]
-    public void Twenty_bits_take_seconds_and_give_finite_moments()
+    public void Twenty_bits_give_finite_moments()
     {
         var net = TinyNetworks.Network(new NetworkShape([2, 3, 2, 2], OutputHead.Bernoulli), new Random(2));
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         var exact = ExactEnumeration.Compute(net, samples: 4);
-        watch.Stop();
-        Assert.True(watch.Elapsed.TotalSeconds < 30, $"H*M = 20 took {watch.Elapsed.TotalSeconds:F1} s");
         foreach (var kind in Enum.GetValues<EstimatorKind>())
             Assert.All(exact.Variance(kind), v => Assert.True(double.IsFinite(v) && v >= 0));
         Assert.True(exact.Objective <= exact.LogLikelihood);

@@ -1,28 +1,32 @@
 using System.Diagnostics;
+using System.Text.Json;
 using SimdSfnn.Cli.Training;
 using SimdSfnn.Property.Cli;
 
 namespace SimdSfnn.Property.Reliability;
 
 /// Runs stopped from outside: SIGINT finishes the step and checkpoints it (exit 130); kill -9
-/// at any moment, even mid-write, leaves the previous checkpoint intact; either way `--resume`
-/// ends on the bits of a run that was never stopped.
+/// anywhere, even between a checkpoint's bytes and its rename, leaves the previous checkpoint
+/// intact; either way `--resume` ends on the bits of a run that was never stopped. Every signal
+/// lands at a point the test names (`SFNN_TEST_PAUSE`, where the run waits for it), never at a
+/// moment, so the tests mean the same on a machine of any speed.
 public sealed class InterruptTests
 {
-    [Fact]
-    public void Sigint_checkpoints_the_current_step_and_resume_matches_the_uninterrupted_run()
+    static readonly string Data = SyntheticIdx.Write(train: 200, test: 40); // 10 steps an epoch
+    static readonly string[] Options = ["--epochs", "4", "--batch", "20"];
+
+    [Theory]
+    [InlineData("step 3.4", 2, 4)]  // mid-epoch: the step is finished and saved
+    [InlineData("step 2.10", 2, 0)] // the epoch's last step: the epoch ends as usual, then the run stops
+    [InlineData("epoch 1", 1, 0)]
+    public void Sigint_checkpoints_the_current_step_and_resume_matches_the_uninterrupted_run(string point, int epochsDone, int stepsDone)
     {
-        string data = SyntheticIdx.Write(train: 1000, test: 40);
-        // 100 steps an epoch, and enough epochs that the run is still going when the signal lands
-        // however fast the step is (an epoch takes milliseconds)
-        string[] options = ["--epochs", "40", "--batch", "10"];
-        var whole = new TrainRun(data, options);
-        var split = new TrainRun(data, options);
+        var whole = new TrainRun(Data, Options);
+        var split = new TrainRun(Data, Options);
         Assert.Equal(0, whole.Run().ExitCode);
 
-        var process = Sfnn.Start(split.Args());
-        WaitFor(process, "epoch "); // epoch 1 is done; the signal lands within the next few of 40
-        Thread.Sleep(20);
+        var process = Sfnn.Start(split.Args(), pause: point);
+        WaitFor(process, $"paused at {point}");
         Sfnn.Signal(process, "INT");
         var interrupted = Sfnn.Finish(process);
 
@@ -30,45 +34,54 @@ public sealed class InterruptTests
         Assert.Contains("interrupted", interrupted.Stderr);
         Assert.Empty(interrupted.Stdout);
         var saved = Checkpoint.Load(split.CheckpointPath);
-        Assert.True(saved.EpochsDone < 40, "the run should have been interrupted before its end");
-        Assert.Equal(0, Sfnn.Run("eval", split.CheckpointPath, "--data", data, "--samples", "3", "--threads", "1").ExitCode);
+        Assert.Equal((epochsDone, stepsDone), (saved.EpochsDone, saved.StepsDone));
+        Assert.Equal(0, Sfnn.Run("eval", split.CheckpointPath, "--data", Data, "--samples", "3", "--threads", "1").ExitCode);
 
         var resumed = split.Run("--resume");
 
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         Assert.Equal(whole.Checkpoint(), split.Checkpoint());
+        Assert.Equal(Criteria(whole.LogPath), Criteria(split.LogPath));
     }
 
+    /// Each kill lands at the next of these points of the same run, each one resumed from what
+    /// the kill before it left.
     [Fact]
-    public void Kill_9_at_any_moment_leaves_a_loadable_checkpoint_and_resume_matches()
+    public void Kill_9_at_every_kind_of_point_leaves_a_loadable_checkpoint_and_resume_matches()
     {
-        string data = SyntheticIdx.Write(train: 200, test: 20);
-        // 10 steps and a checkpoint write every few milliseconds; enough epochs that no kill comes
-        // after the run's end, however fast the step is
-        string[] options = ["--epochs", "300"];
-        var whole = new TrainRun(data, options);
-        var killed = new TrainRun(data, options);
-        Assert.Equal(0, whole.Run().ExitCode);
+        var whole = new TrainRun(Data, Options);
+        var killed = new TrainRun(Data, Options);
+        var wholeResult = whole.Run();
+        Assert.Equal(0, wholeResult.ExitCode);
 
-        // The first kill lands before any checkpoint exists; the others land 0-40 ms after an
-        // epoch's line, when the next epoch computes or its checkpoint is being written.
-        foreach (var (epochs, delay) in new[] { (0, 0), (1, 0), (1, 3), (2, 8), (1, 15), (3, 25), (2, 40) })
+        var points = new (string Point, int? EpochsAfter)[]
+        {
+            ("step 1.3", null),   // before any checkpoint exists
+            ("rename 1.0", null), // the first checkpoint complete in its temporary file, not yet renamed
+            ("log 2", 1),         // epoch 2 logged, its checkpoint not yet written: the log holds a line too many
+            ("epoch 2", 2),
+            ("step 3.7", 2),      // mid-epoch, nothing of epoch 3 saved
+            ("rename 4.0", 3),
+            ("final", 4),         // every epoch saved, the summary not yet written
+        };
+        foreach (var (point, epochsAfter) in points)
         {
             bool resume = File.Exists(killed.CheckpointPath);
-            var process = Sfnn.Start(resume ? killed.Args("--resume") : killed.Args());
-            WaitFor(process, "training ");
-            for (int e = 0; e < epochs; e++) WaitFor(process, "epoch ");
-            Thread.Sleep(delay);
+            var process = Sfnn.Start(resume ? killed.Args("--resume") : killed.Args(), pause: point);
+            WaitFor(process, $"paused at {point}");
             Sfnn.Signal(process, "KILL");
             Sfnn.Finish(process);
-            if (File.Exists(killed.CheckpointPath)) Checkpoint.Load(killed.CheckpointPath); // throws if torn
+            if (epochsAfter is null) Assert.False(File.Exists(killed.CheckpointPath), point);
+            else Assert.Equal(epochsAfter, Checkpoint.Load(killed.CheckpointPath).EpochsDone); // throws if torn
         }
         var finished = killed.Run("--resume");
 
         Assert.True(finished.ExitCode == 0, finished.ToString());
         Assert.Equal(whole.Checkpoint(), killed.Checkpoint());
-        Assert.Equal(300, File.ReadAllLines(killed.LogPath).Length);
+        Assert.Equal(Criteria(whole.LogPath), Criteria(killed.LogPath));
         Assert.Empty(Directory.GetFiles(killed.Out, ".*tmp*"));
+        // The summary of a run whose epochs an earlier process did is the same line, but for timings.
+        Assert.Equal(Untimed(wholeResult.Stdout), Untimed(finished.Stdout));
     }
 
     [Fact]
@@ -89,16 +102,25 @@ public sealed class InterruptTests
         Assert.Equal(3, Checkpoint.Load(run.CheckpointPath).EpochsDone);
     }
 
-    /// Blocks until the CLI prints a progress line starting with `prefix` ("training " once the
-    /// data is read, the folder made and signals hooked; "epoch " after each checkpoint).
-    static void WaitFor(Process process, string prefix)
+    /// The per-epoch `C_M` column of a log (timings differ between runs; the criterion must not).
+    static string[] Criteria(string log) =>
+        File.ReadAllLines(log).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("criterion").GetRawText()).ToArray();
+
+    /// A summary line without its timing and its checkpoint's folder.
+    static string Untimed(string summary)
     {
-        var clock = Stopwatch.StartNew();
+        var o = System.Text.Json.Nodes.JsonNode.Parse(summary)!.AsObject();
+        Assert.True(o["secondsPerEpoch"]!.GetValue<double>() > 0, summary);
+        o.Remove("secondsPerEpoch");
+        o.Remove("checkpoint");
+        return o.ToJsonString();
+    }
+
+    /// Blocks until the CLI prints the line `expected` on stderr; fails if it ends first.
+    static void WaitFor(Process process, string expected)
+    {
         while (process.StandardError.ReadLine() is { } line)
-        {
-            if (line.StartsWith(prefix, StringComparison.Ordinal)) return;
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"sfnn printed no '{prefix}' line");
-        }
-        throw new Xunit.Sdk.XunitException($"sfnn ended before it printed a '{prefix}' line");
+            if (line == expected) return;
+        throw new Xunit.Sdk.XunitException($"sfnn ended before it printed '{expected}': exit {(process.WaitForExit(10_000) ? process.ExitCode : -1)}");
     }
 }

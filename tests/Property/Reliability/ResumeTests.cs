@@ -33,6 +33,32 @@ public sealed class ResumeTests
         Assert.Equal(Criteria(whole.LogPath), Criteria(split.LogPath));
     }
 
+    /// Killed after its last epoch's checkpoint but before its summary, a run's `--resume` has
+    /// nothing left to train: it evaluates, prints the summary (secondsPerEpoch from the log) and exits 0.
+    [Fact]
+    public void Resume_of_a_run_whose_checkpoint_holds_every_epoch_finishes_it()
+    {
+        var whole = new TrainRun(Data, "--epochs", "2");
+        var killed = new TrainRun(Data, "--epochs", "2");
+        var wholeResult = whole.Run();
+        var process = Sfnn.Start(killed.Args(), pause: "final");
+        while (process.StandardError.ReadLine() is { } line && line != "paused at final") { }
+        Sfnn.Signal(process, "KILL");
+        Sfnn.Finish(process);
+        Assert.Equal(2, SimdSfnn.Cli.Training.Checkpoint.Load(killed.CheckpointPath).EpochsDone);
+
+        var finished = killed.Run("--resume");
+
+        Assert.True(finished.ExitCode == 0, finished.ToString());
+        var summary = System.Text.Json.Nodes.JsonNode.Parse(Assert.Single(finished.StdoutLines))!.AsObject();
+        var expected = System.Text.Json.Nodes.JsonNode.Parse(wholeResult.Stdout)!.AsObject();
+        Assert.Equal(expected["testError"]!.GetValue<double>(), summary["testError"]!.GetValue<double>());
+        Assert.Equal(expected["testLogLikelihood"]!.GetValue<double>(), summary["testLogLikelihood"]!.GetValue<double>());
+        Assert.True(summary["secondsPerEpoch"]!.GetValue<double>() > 0, finished.Stdout);
+        Assert.Equal(whole.Checkpoint(), killed.Checkpoint());
+        Assert.Equal(2, File.ReadAllLines(killed.LogPath).Length);
+    }
+
     [Fact]
     public void Resume_refuses_other_options_and_a_missing_run()
     {
