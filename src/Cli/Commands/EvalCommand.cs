@@ -5,6 +5,7 @@ using SimdSfnn.Cli.Training;
 using SimdSfnn.Estimators;
 using SimdSfnn.Estimators.Engine;
 using SimdSfnn.Nn;
+using SimdSfnn.Nn.Data;
 using SimdSfnn.Nn.Imaging;
 using SimdSfnn.Tensors;
 
@@ -25,9 +26,13 @@ public static class EvalCommand
         var checkpoint = Checkpoint.Load(args.Positional[0]);
         string outDir = args.String("out", Path.GetDirectoryName(Path.GetFullPath(args.Positional[0]))!);
         var settings = checkpoint.Settings;
-        var dataset = CommonOptions.Data(args, Progress.ForStandardError());
+        var progress = Progress.ForStandardError();
+        var dataset = CommonOptions.Data(args, progress);
         args.RefuseUnknown(1);
-        var data = TaskData.Load(settings.Task, dataset, settings.TrainLimit, settings.Seed);
+        double[]? mean = settings.Task == TaskKind.Classify ? InputMean(checkpoint, dataset, args.Positional[0], progress) : null;
+        var data = TaskData.Load(settings.Task, dataset, settings.TrainLimit, settings.Seed, mean);
+        if (checkpoint.DataSha256 is { } trained && !trained.AsSpan(2).SequenceEqual(data.DataSha256.AsSpan(2)))
+            progress.Message("note: these test files are not the ones the run was tested on (their SHA-256 differ from the checkpoint's)");
         var shape = data.Shape(settings.Layers);
         if (!shape.Sizes.SequenceEqual(checkpoint.Theta.Shape.Sizes) || shape.Head != checkpoint.Theta.Shape.Head)
             throw new BadInputException($"{args.Positional[0]}: the checkpoint's network {checkpoint.Theta.Shape} does not fit the data ({shape})");
@@ -48,6 +53,20 @@ public static class EvalCommand
         o["checkpoint"] = args.Positional[0];
         Console.WriteLine(JsonLine.Write(o));
         return 0;
+    }
+
+    /// The checkpoint's input mean; for a checkpoint written before sfnn stored it, the mean of
+    /// MNIST's training images, but only when `--data` is MNIST, which the run must then have used.
+    static double[] InputMean(Checkpoint checkpoint, Dataset dataset, string path, Progress progress)
+    {
+        int pixels = dataset.TestImages.Rows * dataset.TestImages.Columns;
+        if (checkpoint.InputMean is { } stored)
+            return stored.Length == pixels ? stored
+                : throw new BadInputException($"{path}: the checkpoint's network {checkpoint.Theta.Shape} takes {stored.Length} inputs, but the test images have {pixels} pixels");
+        if (!dataset.IsMnist())
+            throw new BadInputException($"{path}: the checkpoint has no '{Checkpoint.InputMeanTensor}' (it was written before sfnn stored one), so its inputs can only be centred again on MNIST, and --data is not MNIST");
+        progress.Message($"note: {path} has no '{Checkpoint.InputMeanTensor}' (written before sfnn stored one); using the mean of MNIST's training images");
+        return TaskData.TrainingMean(dataset, checkpoint.Settings.TrainLimit);
     }
 
     /// Writes curve.csv (M, mean C_M in nats) and curve.png beside each other; returns the CSV path.

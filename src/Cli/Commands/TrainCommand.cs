@@ -32,10 +32,10 @@ public static class TrainCommand
         if (settings.C is not null && settings.Estimator != EstimatorKind.G5)
             throw new BadInputException($"option --c is G5's constant; it conflicts with --estimator {settings.EstimatorName}");
         if (resume && outDir is null) throw new BadInputException("option --resume needs --out, the run to continue");
-        if (resume)
+        Checkpoint? saved = resume ? Checkpoint.Load(Path.Combine(outDir!, Checkpoint.FileName)) : null;
+        if (saved is not null)
         {
-            var saved = Checkpoint.Load(Path.Combine(outDir!, Checkpoint.FileName)).Settings;
-            if (!SameRun(saved, settings))
+            if (!SameRun(saved.Settings, settings))
                 throw new BadInputException($"--resume: the options differ from the run in {outDir}; resume with the same options");
         }
         else if (outDir is not null && File.Exists(Path.Combine(outDir, Checkpoint.FileName)))
@@ -43,6 +43,8 @@ public static class TrainCommand
 
         var progress = Progress.ForStandardError();
         var data = TaskData.Load(settings.Task, CommonOptions.Data(args, progress), settings.TrainLimit, settings.Seed);
+        if (saved?.DataSha256 is { } trained && !trained.SequenceEqual(data.DataSha256))
+            throw new BadInputException($"--resume: the run in {outDir} was trained on other data (the SHA-256 of its IDX files differ from --data's); resume it with the same data");
         if (settings.Batch > data.Train.Count)
             throw new BadInputException($"option --batch {settings.Batch} is larger than the {data.Train.Count} training examples");
         var shape = data.Shape(settings.Layers);

@@ -1,19 +1,26 @@
 using System.Globalization;
 using SimdSfnn.Nn;
+using SimdSfnn.Estimators;
 using SimdSfnn.Nn.Checkpoints;
+using SimdSfnn.Nn.Data;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli.Training;
 
-/// A training run's state as a safetensors file: `layers.{l}.weight` (n_{l+1}, n_l) and
-/// `layers.{l}.bias` (n_{l+1}) load directly into PyTorch; `optimizer.velocity`,
-/// `estimator.{l}.state` (G1's moving averages) and the metadata (the run's settings, the
-/// epochs done, and for a run stopped mid-epoch the steps done and their summed `C_M`) are
-/// everything `--resume` needs to continue bit-for-bit: the data order and every random draw
-/// are derived from (seed, epoch, example), and the learning rate from the global step.
+/// A training run's state as a safetensors file. Everything the forward pass needs is in it:
+/// `layers.{l}.weight` (n_{l+1}, n_l) and `layers.{l}.bias` (n_{l+1}) load directly into
+/// PyTorch; `input.mean` (F64, n_0) is what the classifier subtracts from every input scaled
+/// to [0, 1]; the metadata names the input transform, the hidden units of each layer, the
+/// output head and the data set (the SHA-256 of its four IDX files). `optimizer.velocity`,
+/// `estimator.{l}.state` (G1's moving averages) and the rest of the metadata (the run's
+/// settings, the epochs done, and for a run stopped mid-epoch the steps done and their summed
+/// `C_M`) are everything `--resume` needs to continue bit-for-bit: the data order and every
+/// random draw are derived from (seed, epoch, example), and the learning rate from the global step.
 public sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[]? Velocity, int EpochsDone)
 {
     public const string FileName = "checkpoint.safetensors";
+    public const string InputMeanTensor = "input.mean";
+    const string Sha256Prefix = "sha256.";
 
     /// Steps of epoch `EpochsDone + 1` already taken (0 at an epoch boundary).
     public int StepsDone { get; init; }
@@ -21,23 +28,37 @@ public sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[]?
     public double EpochCriterion { get; init; }
     /// Per hidden layer, the estimator's carried state (empty arrays when it has none).
     public float[][] EstimatorState { get; init; } = [];
+    /// The classifier's per-pixel input mean; null for the structured task (and in checkpoints
+    /// written before it was stored).
+    public double[]? InputMean { get; init; }
+    /// The SHA-256 of the training run's four IDX files (`Dataset.Sha256`); null in checkpoints
+    /// written before it was stored.
+    public string[]? DataSha256 { get; init; }
 
     public void Save(string path, Action? beforeRename = null)
     {
-        var tensors = new List<(string, int[], ReadOnlyMemory<float>)>();
+        var tensors = new List<SafetensorsTensor>();
         var shape = Theta.Shape;
         for (int l = 0; l < shape.LayerCount; l++)
         {
-            tensors.Add(($"layers.{l}.weight", [shape.Sizes[l + 1], shape.Sizes[l]], Theta.Data.AsMemory(Offset(l, weight: true), shape.WeightCount(l))));
-            tensors.Add(($"layers.{l}.bias", [shape.Sizes[l + 1]], Theta.Data.AsMemory(Offset(l, weight: false), shape.Sizes[l + 1])));
+            tensors.Add(SafetensorsTensor.F32($"layers.{l}.weight", [shape.Sizes[l + 1], shape.Sizes[l]], Theta.Data.AsSpan(Offset(l, weight: true), shape.WeightCount(l))));
+            tensors.Add(SafetensorsTensor.F32($"layers.{l}.bias", [shape.Sizes[l + 1]], Theta.Data.AsSpan(Offset(l, weight: false), shape.Sizes[l + 1])));
         }
-        if (Velocity is not null) tensors.Add(("optimizer.velocity", [Velocity.Length], Velocity));
+        if (InputMean is not null) tensors.Add(SafetensorsTensor.F64(InputMeanTensor, [InputMean.Length], InputMean));
+        if (Velocity is not null) tensors.Add(SafetensorsTensor.F32("optimizer.velocity", [Velocity.Length], Velocity));
         for (int l = 0; l < EstimatorState.Length; l++)
-            if (EstimatorState[l].Length > 0) tensors.Add(($"estimator.{l}.state", [EstimatorState[l].Length], EstimatorState[l]));
+            if (EstimatorState[l].Length > 0) tensors.Add(SafetensorsTensor.F32($"estimator.{l}.state", [EstimatorState[l].Length], EstimatorState[l]));
         var metadata = Settings.ToMetadata();
         metadata["format"] = "simdsfnn-1";
         metadata["head"] = shape.Head.ToString().ToLowerInvariant();
         metadata["sizes"] = shape.ToString();
+        // What a reader without sfnn needs to rebuild the forward pass (README, "A checkpoint without sfnn").
+        metadata["inputTransform"] = Settings.Task == TaskKind.Classify
+            ? "x = pixel / 255 - input.mean"
+            : "x = the upper half of the image, each pixel drawn once as Bernoulli(pixel / 255) (seeded); y = the lower half";
+        metadata["units"] = string.Join(',', Settings.Layers.Select(_ => Settings.Estimator == EstimatorKind.Deterministic ? "sigmoid" : "bernoulli"));
+        if (DataSha256 is not null)
+            for (int i = 0; i < DataSha256.Length; i++) metadata[Sha256Prefix + MnistFiles.Names[i]] = DataSha256[i];
         metadata["epochsDone"] = EpochsDone.ToString(CultureInfo.InvariantCulture);
         metadata["stepsDone"] = StepsDone.ToString(CultureInfo.InvariantCulture);
         metadata["epochCriterion"] = EpochCriterion.ToString("R", CultureInfo.InvariantCulture);
@@ -79,18 +100,31 @@ public sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[]?
         var theta = new Parameters(new NetworkShape(sizes, head));
         for (int l = 0; l < theta.Shape.LayerCount; l++)
         {
-            file.Tensor($"layers.{l}.weight").CopyTo(theta.W(l));
-            file.Tensor($"layers.{l}.bias").CopyTo(theta.Bias(l));
+            F32(file, path, $"layers.{l}.weight").CopyTo(theta.W(l));
+            F32(file, path, $"layers.{l}.bias").CopyTo(theta.Bias(l));
         }
         float[]? velocity = null;
         if (file.Names.Contains("optimizer.velocity"))
         {
             CheckShape(file, path, "optimizer.velocity", [theta.Data.Length]);
-            velocity = file.Tensor("optimizer.velocity");
+            velocity = F32(file, path, "optimizer.velocity");
+        }
+        double[]? inputMean = null;
+        if (file.Names.Contains(InputMeanTensor))
+        {
+            CheckShape(file, path, InputMeanTensor, [sizes[0]]);
+            if (file.DType(InputMeanTensor) != "F64") throw new BadInputException($"{path}: tensor '{InputMeanTensor}' is {file.DType(InputMeanTensor)}, expected F64");
+            inputMean = file.TensorF64(InputMeanTensor);
+        }
+        string[]? sha256 = null;
+        if (meta.ContainsKey(Sha256Prefix + MnistFiles.Names[0]))
+        {
+            sha256 = MnistFiles.Names.Select(n => meta.TryGetValue(Sha256Prefix + n, out var h) && h.Length == 64 && h.All(char.IsAsciiHexDigitLower) ? h
+                : throw new BadInputException($"{path}: checkpoint metadata '{Sha256Prefix}{n}' is missing or not a SHA-256")).ToArray();
         }
         var state = new float[theta.Shape.HiddenLayerCount][];
         for (int l = 0; l < state.Length; l++)
-            state[l] = file.Names.Contains($"estimator.{l}.state") ? file.Tensor($"estimator.{l}.state") : [];
+            state[l] = file.Names.Contains($"estimator.{l}.state") ? F32(file, path, $"estimator.{l}.state") : [];
 
         int done = Count(meta, path, "epochsDone", required: true);
         if (done > settings.Epochs) throw new BadInputException($"{path}: checkpoint metadata 'epochsDone' is {done}, more than the run's {settings.Epochs} epochs");
@@ -99,7 +133,10 @@ public sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[]?
         if (meta.TryGetValue("epochCriterion", out var criterionText)
             && (!double.TryParse(criterionText, NumberStyles.Float, CultureInfo.InvariantCulture, out epochCriterion) || !double.IsFinite(epochCriterion)))
             throw new BadInputException($"{path}: checkpoint metadata 'epochCriterion' is '{criterionText}'");
-        return new Checkpoint(settings, theta, velocity, done) { StepsDone = steps, EpochCriterion = epochCriterion, EstimatorState = state };
+        return new Checkpoint(settings, theta, velocity, done)
+        {
+            StepsDone = steps, EpochCriterion = epochCriterion, EstimatorState = state, InputMean = inputMean, DataSha256 = sha256,
+        };
     }
 
     static int Count(IReadOnlyDictionary<string, string> meta, string path, string key, bool required)
@@ -108,6 +145,9 @@ public sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[]?
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) ? value
             : throw new BadInputException($"{path}: checkpoint metadata '{key}' is '{text}', not a count");
     }
+
+    static float[] F32(SafetensorsFile file, string path, string name) => file.DType(name) == "F32" ? file.Tensor(name)
+        : throw new BadInputException($"{path}: tensor '{name}' is {file.DType(name)}, expected F32");
 
     static void CheckShape(SafetensorsFile file, string path, string name, int[] shape)
     {

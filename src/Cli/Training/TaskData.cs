@@ -5,32 +5,46 @@ using SimdSfnn.Tensors;
 namespace SimdSfnn.Cli.Training;
 
 /// The training and test sets of a task, preprocessed as Raiko et al. 2014, section 3.
-public sealed record TaskData(ExampleSet Train, ExampleSet Test, OutputHead Head)
+/// `InputMean` is what the classifier subtracts from every input (null for the structured task,
+/// whose inputs are binary); `DataSha256` the data set's identity (`Dataset.Sha256`).
+public sealed record TaskData(ExampleSet Train, ExampleSet Test, OutputHead Head, double[]? InputMean, string[] DataSha256)
 {
     public NetworkShape Shape(int[] hidden) => new([Train.Inputs, .. hidden, Train.Outputs], Head);
 
-    public static TaskData Load(TaskKind task, Dataset data, int trainLimit, ulong seed) => task switch
+    /// The task's sets; the classifier subtracts `inputMean` where given (a checkpoint's), else
+    /// the mean of the training images it uses.
+    public static TaskData Load(TaskKind task, Dataset data, int trainLimit, ulong seed, double[]? inputMean = null) => task switch
     {
-        TaskKind.Classify => Classification(data, trainLimit),
+        TaskKind.Classify => Classification(data, trainLimit, inputMean),
         _ => Structured(data, trainLimit, seed),
     };
 
-    /// Section 3.1: pixels scaled to [0, 1], the training mean of each pixel subtracted.
-    static TaskData Classification(Dataset data, int trainLimit)
+    /// The per-pixel mean of the first `trainLimit` (all, for 0) training images, scaled to [0, 1].
+    public static double[] TrainingMean(Dataset data, int trainLimit)
     {
         var train = data.TrainImages;
         int D = train.Rows * train.Columns, N = Limit(train.Count, trainLimit);
-        int classes = Math.Max(data.ClassCount, 2);
         var mean = new double[D];
         var pixels = train.Pixels.Span;
         for (int i = 0; i < N; i++)
             for (int j = 0; j < D; j++) mean[j] += pixels[i * D + j];
         for (int j = 0; j < D; j++) mean[j] /= 255.0 * N;
+        return mean;
+    }
+
+    /// Section 3.1: pixels scaled to [0, 1], the training mean of each pixel subtracted.
+    static TaskData Classification(Dataset data, int trainLimit, double[]? inputMean)
+    {
+        var train = data.TrainImages;
+        int D = train.Rows * train.Columns, N = Limit(train.Count, trainLimit);
+        int classes = Math.Max(data.ClassCount, 2);
+        var mean = inputMean ?? TrainingMean(data, trainLimit);
+        if (mean.Length != D) throw new BadInputException($"the input mean holds {mean.Length} pixels, but the images have {D}");
         return new TaskData(
             new ExampleSet(Centered(train.Pixels.Span, N, D, mean), N, D, Labels(data.TrainLabels, N), null, classes),
             new ExampleSet(Centered(data.TestImages.Pixels.Span, data.TestImages.Count, D, mean), data.TestImages.Count, D,
                            Labels(data.TestLabels, data.TestImages.Count), null, classes),
-            OutputHead.Softmax);
+            OutputHead.Softmax, mean, data.Sha256());
     }
 
     /// Section 3.2: each pixel binarised once by sampling it with its grey value as probability
@@ -40,7 +54,8 @@ public sealed record TaskData(ExampleSet Train, ExampleSet Test, OutputHead Head
         var train = data.TrainImages;
         if (train.Rows % 2 != 0) throw new BadInputException($"the structured task splits images in halves, but they have {train.Rows} rows");
         int N = Limit(train.Count, trainLimit);
-        return new TaskData(Halves(train, N, seed, 0), Halves(data.TestImages, data.TestImages.Count, seed, 1), OutputHead.Bernoulli);
+        return new TaskData(Halves(train, N, seed, 0), Halves(data.TestImages, data.TestImages.Count, seed, 1), OutputHead.Bernoulli,
+                            null, data.Sha256());
     }
 
     static ExampleSet Halves(IdxImages images, int count, ulong seed, ulong split)

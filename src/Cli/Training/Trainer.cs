@@ -109,7 +109,10 @@ public sealed class Trainer(RunSettings settings, TaskData data, string outDir, 
     {
         var state = new float[settings.Layers.Length][];
         for (int l = 0; l < state.Length; l++) state[l] = estimator is IStatefulEstimator s ? s.SaveState(l) : [];
-        new Checkpoint(settings, theta, optimizer.Velocity, epochsDone) { StepsDone = stepsDone, EpochCriterion = criterion, EstimatorState = state }
+        new Checkpoint(settings, theta, optimizer.Velocity, epochsDone)
+        {
+            StepsDone = stepsDone, EpochCriterion = criterion, EstimatorState = state, InputMean = data.InputMean, DataSha256 = data.DataSha256,
+        }
             .Save(CheckpointPath, () => Pause.At("rename", epochsDone, stepsDone));
     }
 

@@ -8,14 +8,15 @@ namespace SimdSfnn.Nn.Checkpoints;
 
 /// The safetensors format (huggingface/safetensors): an 8-byte little-endian header length, a
 /// JSON header `{"__metadata__": {...}, "name": {"dtype", "shape", "data_offsets"}, ...}` padded
-/// with spaces to a multiple of 8, then the tensors' little-endian bytes. Only F32 is used here.
+/// with spaces to a multiple of 8, then the tensors' little-endian bytes. F32 holds the
+/// parameters and F64 what must round-trip a double exactly (the input mean).
 public static class Safetensors
 {
     const long MaxHeader = 100 << 20;
 
     /// Written through `AtomicFile`, so a reader (or a crash) only ever sees the old file or the
     /// complete new one.
-    public static void Write(string path, IReadOnlyList<(string Name, int[] Shape, ReadOnlyMemory<float> Data)> tensors,
+    public static void Write(string path, IReadOnlyList<SafetensorsTensor> tensors,
                              IReadOnlyDictionary<string, string> metadata, Action? beforeRename = null)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors needs a little-endian machine");
@@ -26,11 +27,11 @@ public static class Safetensors
             BinaryPrimitives.WriteInt64LittleEndian(length, header.Length);
             file.Write(length);
             file.Write(header);
-            foreach (var (_, _, data) in tensors) file.Write(MemoryMarshal.AsBytes(data.Span));
+            foreach (var tensor in tensors) file.Write(tensor.Bytes);
         }, beforeRename);
     }
 
-    static byte[] Header(IReadOnlyList<(string Name, int[] Shape, ReadOnlyMemory<float> Data)> tensors, IReadOnlyDictionary<string, string> metadata)
+    static byte[] Header(IReadOnlyList<SafetensorsTensor> tensors, IReadOnlyDictionary<string, string> metadata)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -40,18 +41,18 @@ public static class Safetensors
             foreach (var (key, value) in metadata) json.WriteString(key, value);
             json.WriteEndObject();
             long offset = 0;
-            foreach (var (name, shape, data) in tensors)
+            foreach (var (name, shape, dtype, bytes) in tensors)
             {
-                if (shape.Aggregate(1L, (p, d) => p * d) != data.Length)
-                    throw new ArgumentException($"tensor {name}: shape [{string.Join(',', shape)}] does not hold {data.Length} values");
+                if (shape.Aggregate(1L, (p, d) => p * d) * ElementSize(dtype) != bytes.Length)
+                    throw new ArgumentException($"tensor {name}: shape [{string.Join(',', shape)}] does not hold {bytes.Length} bytes of {dtype}");
                 json.WriteStartObject(name);
-                json.WriteString("dtype", "F32");
+                json.WriteString("dtype", dtype);
                 json.WriteStartArray("shape");
                 foreach (int d in shape) json.WriteNumberValue(d);
                 json.WriteEndArray();
                 json.WriteStartArray("data_offsets");
                 json.WriteNumberValue(offset);
-                json.WriteNumberValue(offset += 4L * data.Length);
+                json.WriteNumberValue(offset += bytes.Length);
                 json.WriteEndArray();
                 json.WriteEndObject();
             }
@@ -84,7 +85,7 @@ public static class Safetensors
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object) throw new BadInputException($"{path}: header is not a JSON object");
             var metadata = new Dictionary<string, string>();
-            var tensors = new Dictionary<string, (int[] Shape, float[] Data)>();
+            var tensors = new Dictionary<string, (int[] Shape, float[]? F32, double[]? F64)>();
             var spans = new List<(long Begin, long End, string Name)>();
             foreach (var property in document.RootElement.EnumerateObject())
             {
@@ -96,14 +97,19 @@ public static class Safetensors
                             : throw new BadInputException($"{path}: metadata '{m.Name}' is not a string");
                     continue;
                 }
-                var (shape, begin, end) = Entry(path, property);
+                var (shape, dtype, begin, end) = Entry(path, property);
                 spans.Add((begin, end, property.Name));
                 if (end > dataLength) throw new BadInputException($"{path}: tensor '{property.Name}' ends at byte {end} of a {dataLength}-byte data area (truncated?)");
-                var data = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(dataStart + (int)begin, (int)(end - begin))).ToArray();
-                int bad = Array.FindIndex(data, v => !float.IsFinite(v));
+                var raw = bytes.AsSpan(dataStart + (int)begin, (int)(end - begin));
+                double[]? f64 = dtype == "F64" ? MemoryMarshal.Cast<byte, double>(raw).ToArray() : null;
+                float[]? f32 = f64 is null ? MemoryMarshal.Cast<byte, float>(raw).ToArray() : null;
+                int bad = f32 is not null ? Array.FindIndex(f32, v => !float.IsFinite(v)) : Array.FindIndex(f64!, v => !double.IsFinite(v));
                 if (bad >= 0)
-                    throw new BadInputException($"{path}: tensor '{property.Name}' holds {(float.IsNaN(data[bad]) ? "NaN" : data[bad] > 0 ? "+infinity" : "-infinity")} at index {bad}");
-                tensors[property.Name] = (shape, data);
+                {
+                    double v = f32 is not null ? f32[bad] : f64![bad];
+                    throw new BadInputException($"{path}: tensor '{property.Name}' holds {(double.IsNaN(v) ? "NaN" : v > 0 ? "+infinity" : "-infinity")} at index {bad}");
+                }
+                tensors[property.Name] = (shape, f32, f64);
             }
             spans.Sort();
             long covered = 0;
@@ -117,13 +123,22 @@ public static class Safetensors
         }
     }
 
-    static (int[] Shape, long Begin, long End) Entry(string path, JsonProperty property)
+    static int ElementSize(string dtype) => dtype switch
+    {
+        "F32" => 4,
+        "F64" => 8,
+        _ => throw new ArgumentException($"dtype {dtype} is not written here"),
+    };
+
+    static (int[] Shape, string DType, long Begin, long End) Entry(string path, JsonProperty property)
     {
         string where = $"{path}: tensor '{property.Name}'";
         var e = property.Value;
         if (e.ValueKind != JsonValueKind.Object) throw new BadInputException($"{where} is not an object");
-        if (!e.TryGetProperty("dtype", out var dtype) || dtype.ValueKind != JsonValueKind.String || dtype.GetString() != "F32")
-            throw new BadInputException($"{where} has dtype {(e.TryGetProperty("dtype", out var d) ? d.ToString() : "(none)")}; only F32 is supported");
+        if (!e.TryGetProperty("dtype", out var dtypeJson) || dtypeJson.ValueKind != JsonValueKind.String || dtypeJson.GetString() is not ("F32" or "F64"))
+            throw new BadInputException($"{where} has dtype {(e.TryGetProperty("dtype", out var d) ? d.ToString() : "(none)")}; only F32 and F64 are supported");
+        string dtype = dtypeJson.GetString()!;
+        int size = ElementSize(dtype);
         if (!e.TryGetProperty("shape", out var shapeJson) || shapeJson.ValueKind != JsonValueKind.Array)
             throw new BadInputException($"{where} has no shape");
         var shape = new int[shapeJson.GetArrayLength()];
@@ -140,17 +155,28 @@ public static class Safetensors
             || offsets[0].ValueKind != JsonValueKind.Number || offsets[1].ValueKind != JsonValueKind.Number
             || !offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < begin)
             throw new BadInputException($"{where} has invalid data_offsets");
-        if (end - begin != 4 * count)
-            throw new BadInputException($"{where}: shape [{string.Join(',', shape)}] needs {4 * count} bytes but data_offsets span {end - begin}");
-        return (shape, begin, end);
+        if (end - begin != size * count)
+            throw new BadInputException($"{where}: shape [{string.Join(',', shape)}] needs {size * count} bytes but data_offsets span {end - begin}");
+        return (shape, dtype, begin, end);
     }
 }
 
-/// A validated safetensors file: its metadata and its F32 tensors.
-public sealed class SafetensorsFile(IReadOnlyDictionary<string, string> metadata, Dictionary<string, (int[] Shape, float[] Data)> tensors)
+/// One tensor to write: its name, shape, dtype (`F32`, `F64`) and little-endian bytes.
+public readonly record struct SafetensorsTensor(string Name, int[] Shape, string DType, byte[] Bytes)
+{
+    public static SafetensorsTensor F32(string name, int[] shape, ReadOnlySpan<float> data) => new(name, shape, "F32", MemoryMarshal.AsBytes(data).ToArray());
+    public static SafetensorsTensor F64(string name, int[] shape, ReadOnlySpan<double> data) => new(name, shape, "F64", MemoryMarshal.AsBytes(data).ToArray());
+}
+
+/// A validated safetensors file: its metadata and its F32 and F64 tensors.
+public sealed class SafetensorsFile(IReadOnlyDictionary<string, string> metadata, Dictionary<string, (int[] Shape, float[]? F32, double[]? F64)> tensors)
 {
     public IReadOnlyDictionary<string, string> Metadata { get; } = metadata;
     public IReadOnlyList<string> Names { get; } = tensors.Keys.ToArray();
     public int[] Shape(string name) => tensors[name].Shape;
-    public float[] Tensor(string name) => tensors[name].Data;
+    public string DType(string name) => tensors[name].F32 is null ? "F64" : "F32";
+    /// An F32 tensor's values (call `DType` first: an F64 tensor throws).
+    public float[] Tensor(string name) => tensors[name].F32 ?? throw new InvalidOperationException($"tensor '{name}' is F64");
+    /// An F64 tensor's values (an F32 tensor throws).
+    public double[] TensorF64(string name) => tensors[name].F64 ?? throw new InvalidOperationException($"tensor '{name}' is F32");
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SimdSfnn.Cli.Training;
 using SimdSfnn.Nn;
+using SimdSfnn.Nn.Checkpoints;
 using SimdSfnn.Property.Cli;
 using SimdSfnn.Tensors;
 
@@ -34,6 +35,8 @@ public sealed class CheckpointValidationTests
         { "huge-sizes", "expected [4,100000]" },
         { "head", "head" },
         { "task", "task" },
+        { "mean-shape", "'input.mean' has shape [3,2], expected [6]" },
+        { "sha256", "'sha256.t10k-images-idx3-ubyte' is missing or not a SHA-256" },
     };
 
     [Theory]
@@ -102,8 +105,31 @@ public sealed class CheckpointValidationTests
                 case "huge-sizes": meta["sizes"] = "100000-4-100000"; break;
                 case "head": meta["head"] = "gaussian"; break;
                 case "task": meta["task"] = "regress"; break;
+                case "mean-shape": header["input.mean"]!["shape"] = new JsonArray(3, 2); break;
+                case "sha256": meta["sha256.t10k-images-idx3-ubyte"] = "not a hash"; break;
                 default: throw new ArgumentException(damage);
             }
         });
+    }
+
+    /// A tensor of the other float width is refused, not read as garbage or thrown past the reader.
+    [Theory]
+    [InlineData("layers.1.bias", "F64", "expected F32")]
+    [InlineData("input.mean", "F32", "expected F64")]
+    public void A_tensor_of_the_wrong_dtype_is_refused(string name, string dtype, string problem)
+    {
+        string valid = Path.Combine(TempDir.Create("ckpt"), Checkpoint.FileName), path = valid + ".changed";
+        File.WriteAllBytes(valid, Valid());
+        var file = Safetensors.Read(valid);
+        var tensors = file.Names.Select(n => n != name
+            ? (file.DType(n) == "F32" ? SafetensorsTensor.F32(n, file.Shape(n), file.Tensor(n)) : SafetensorsTensor.F64(n, file.Shape(n), file.TensorF64(n)))
+            : dtype == "F64" ? SafetensorsTensor.F64(n, file.Shape(n), file.Tensor(n).Select(v => (double)v).ToArray())
+            : SafetensorsTensor.F32(n, file.Shape(n), file.TensorF64(n).Select(v => (float)v).ToArray())).ToList();
+        Safetensors.Write(path, tensors, file.Metadata);
+
+        var e = Assert.Throws<BadInputException>(() => Checkpoint.Load(path));
+
+        Assert.Contains(problem, e.Message);
+        Assert.Contains(name, e.Message);
     }
 }

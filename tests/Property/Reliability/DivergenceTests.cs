@@ -39,7 +39,7 @@ public sealed class DivergenceTests
         var x = new float[40 * 4];
         x[17] = float.NaN;
         var train = new ExampleSet(x, 40, 4, new int[40], null, 2);
-        var data = new TaskData(train, train, OutputHead.Softmax);
+        var data = new TaskData(train, train, OutputHead.Softmax, new double[4], ["", "", "", ""]);
         string outDir = TempDir.Create("run");
         var settings = new RunSettings { Layers = [3], Epochs = 2, Batch = 10, Samples = 2, Threads = 1, InputNoise = 0 };
         var trainer = new Trainer(settings, data, outDir, new Progress(TextWriter.Null, false)) { EvalSamples = 2, MonitorSamples = 2 };

@@ -77,6 +77,21 @@ public sealed class ResumeTests
     }
 
     [Fact]
+    public void Resume_refuses_other_data_in_one_line()
+    {
+        var run = new TrainRun(Data, "--epochs", "3");
+        Assert.Equal(0, run.Run("--stop-after", "1").ExitCode);
+        byte[] before = run.Checkpoint();
+        string other = SyntheticIdx.Write(train: 210, test: 40, seed: 9);
+
+        var resumed = Sfnn.Run([.. run.Args("--resume").Select(a => a == Data ? other : a)]);
+
+        Assert.Equal(2, resumed.ExitCode);
+        Assert.Contains("trained on other data", Assert.Single(resumed.StderrLines));
+        Assert.Equal(before, run.Checkpoint());
+    }
+
+    [Fact]
     public void A_new_run_refuses_to_overwrite_an_existing_checkpoint()
     {
         var run = new TrainRun(Data, "--epochs", "2");
