@@ -4,6 +4,7 @@
 // and 784 (about 670 KB, MNIST). Two workers take as long as one when nothing is shared but the
 // memory hierarchy; any excess is what the hardware (or the machine's other tenants) costs.
 using BenchmarkDotNet.Attributes;
+using SimdSfnn.Nn.Workers;
 using SimdSfnn.Nn;
 using SimdSfnn.Tensors;
 

@@ -3,7 +3,9 @@
 using BenchmarkDotNet.Attributes;
 using SimdSfnn.Cli.Commands;
 using SimdSfnn.Estimators;
-using SimdSfnn.Estimators.Engine;
+using SimdSfnn.Nn.Evaluation;
+using SimdSfnn.Nn.Training;
+using SimdSfnn.Nn.Workers;
 using SimdSfnn.Nn;
 using SimdSfnn.Tensors;
 
@@ -11,7 +13,7 @@ namespace SimdSfnn.Benches;
 
 public abstract class StepBench
 {
-    protected MinibatchGradient minibatch = null!;
+    protected TrainingStep minibatch = null!;
     protected MomentumSgd optimizer = null!;
     protected Parameters theta = null!;
     protected ExampleSet data = null!;
@@ -29,7 +31,7 @@ public abstract class StepBench
         theta.InitializeGlorot(1);
         optimizer = new MomentumSgd(theta);
         pool = new WorkerPool(threads);
-        minibatch = new MinibatchGradient(shape, EstimatorRegistry.Create(kind, shape.Sizes[1..^1]), pool, 100, samples, 1, classify ? 0.4f : 0f);
+        minibatch = new TrainingStep(shape, EstimatorRegistry.Create(kind, shape.Sizes[1..^1]), pool, 100, samples, 1, classify ? 0.4f : 0f);
         order = Enumerable.Range(0, data.Count).ToArray();
     }
 
@@ -96,7 +98,7 @@ public class TrainStepThreads : StepBench
 /// Forward-only evaluation of 10000 examples with M = 100 samples each, 2 threads.
 public class EvaluationStep
 {
-    Evaluation evaluation = null!;
+    TestSetEvaluation evaluation = null!;
     Parameters theta = null!;
     ExampleSet data = null!;
     WorkerPool pool = null!;
@@ -110,7 +112,7 @@ public class EvaluationStep
         theta = new Parameters(shape);
         theta.InitializeGlorot(1);
         pool = new WorkerPool(2);
-        evaluation = new Evaluation(shape, pool, 100);
+        evaluation = new TestSetEvaluation(shape, pool, 100);
     }
 
     [Benchmark] public double Evaluate_M100_10000() => evaluation.Run(theta, data, 100, sampled: true, seed: 1).TestLogLikelihood;

@@ -1,9 +1,9 @@
 using SharpFuzz;
 using SimdSfnn.Cli.Lab;
 using SimdSfnn.Cli.Training;
-using SimdSfnn.Nn.Checkpoints;
-using SimdSfnn.Nn.Data;
-using SimdSfnn.Tensors;
+using SimdSfnn.IO;
+using SimdSfnn.IO.Checkpoints;
+using SimdSfnn.IO.Data;
 
 namespace SimdSfnn.Fuzz;
 

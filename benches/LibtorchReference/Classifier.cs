@@ -1,5 +1,5 @@
+using SimdSfnn.IO.Checkpoints;
 using TorchSharp;
-using SimdSfnn.Nn.Checkpoints;
 using static TorchSharp.torch;
 
 /// The classifier's weights as libtorch parameters, its G3 / deterministic criterion and its evaluations.

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
-using SimdSfnn.Nn;
-using SimdSfnn.Nn.Checkpoints;
-using SimdSfnn.Nn.Data;
+using SimdSfnn.IO.Checkpoints;
+using SimdSfnn.IO.Data;
+using SimdSfnn.Nn.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,7 +19,7 @@ try
     mnist = MnistFiles.Load(options.Data ?? MnistFiles.EnsureDownloaded(options.DataRoot, Console.Error.WriteLine));
     checkpoint = options.Checkpoint is null ? null : Safetensors.Read(options.Checkpoint);
 }
-catch (Exception e) when (e is ArgumentException or SimdSfnn.Tensors.BadInputException)
+catch (Exception e) when (e is ArgumentException or SimdSfnn.IO.BadInputException)
 {
     Console.Error.WriteLine($"LibtorchReference: {e.Message}");
     return 2;

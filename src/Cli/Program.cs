@@ -2,6 +2,7 @@ using SimdSfnn.Cli.Commands;
 using SimdSfnn.Cli.Lab;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Training;
+using SimdSfnn.IO;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli;

@@ -1,3 +1,4 @@
+using SimdSfnn.Nn.Estimation;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Estimators;

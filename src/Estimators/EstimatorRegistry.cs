@@ -1,3 +1,4 @@
+using SimdSfnn.Nn.Estimation;
 namespace SimdSfnn.Estimators;
 
 public enum EstimatorKind { G1, G2, G3, G4, G5, Deterministic }

@@ -1,3 +1,4 @@
+using SimdSfnn.Nn.Estimation;
 namespace SimdSfnn.Estimators;
 
 /// G1: the unbiased likelihood-ratio estimator with Bengio's per-unit baseline.

@@ -1,3 +1,4 @@
+using SimdSfnn.Nn.Estimation;
 namespace SimdSfnn.Estimators;
 
 /// G2: Bengio's straight-through estimator, back-propagating as if dh/da were 1.

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using SimdSfnn.Nn.Estimation;
 
 namespace SimdSfnn.Estimators;
 

@@ -4,7 +4,10 @@ using System.Text.Json.Nodes;
 using SimdSfnn.Cli.Output;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Estimators;
-using SimdSfnn.Estimators.Engine;
+using SimdSfnn.Nn.Estimation;
+using SimdSfnn.Nn.Passes;
+using SimdSfnn.Nn.Training;
+using SimdSfnn.Nn.Workers;
 using SimdSfnn.Nn;
 
 namespace SimdSfnn.Cli.Commands;
@@ -37,7 +40,7 @@ public static class BenchCommand
         var optimizer = new MomentumSgd(theta);
         using var pool = new WorkerPool(threads);
         var estimator = EstimatorRegistry.Create(estimatorKind, layers);
-        var minibatch = new MinibatchGradient(shape, estimator, pool, batch, samples, 1, classify ? 0.4f : 0f);
+        var minibatch = new TrainingStep(shape, estimator, pool, batch, samples, 1, classify ? 0.4f : 0f);
         var order = Enumerable.Range(0, data.Count).ToArray();
         if (phases)
         {

@@ -3,10 +3,12 @@ using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Output;
 using SimdSfnn.Cli.Training;
 using SimdSfnn.Estimators;
-using SimdSfnn.Estimators.Engine;
+using SimdSfnn.IO.Data;
+using SimdSfnn.IO.Imaging;
+using SimdSfnn.IO;
+using SimdSfnn.Nn.Evaluation;
+using SimdSfnn.Nn.Workers;
 using SimdSfnn.Nn;
-using SimdSfnn.Nn.Data;
-using SimdSfnn.Nn.Imaging;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli.Commands;
@@ -38,7 +40,7 @@ public static class EvalCommand
             throw new BadInputException($"{args.Positional[0]}: the checkpoint's network {checkpoint.Theta.Shape} does not fit the data ({shape})");
 
         using var pool = new WorkerPool(threads);
-        var evaluation = new Evaluation(shape, pool, samples);
+        var evaluation = new TestSetEvaluation(shape, pool, samples);
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var stochastic = evaluation.Run(checkpoint.Theta, data.Test, samples, sampled: true, seed ?? settings.Seed);
         double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SimdSfnn.Nn.Workers;
 using SimdSfnn.Nn;
 using SimdSfnn.Tensors;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Pictures;
 using SimdSfnn.Cli.Training;
+using SimdSfnn.IO;
 using SimdSfnn.Nn;
 using SimdSfnn.Tensors;
 

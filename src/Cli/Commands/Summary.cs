@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using SimdSfnn.Cli.Output;
 using SimdSfnn.Cli.Training;
-using SimdSfnn.Estimators.Engine;
+using SimdSfnn.Nn.Evaluation;
 
 namespace SimdSfnn.Cli.Commands;
 

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Training;
 using SimdSfnn.Estimators;
+using SimdSfnn.IO;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli.Commands;

@@ -2,8 +2,9 @@ using System.Text.Json.Nodes;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Output;
 using SimdSfnn.Estimators;
-using SimdSfnn.Estimators.Engine;
 using SimdSfnn.Estimators.Exact;
+using SimdSfnn.IO;
+using SimdSfnn.Nn.Estimation;
 using SimdSfnn.Nn;
 using SimdSfnn.Tensors;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using SimdSfnn.Estimators;
 using SimdSfnn.Estimators.Exact;
+using SimdSfnn.IO.Imaging;
 using SimdSfnn.Nn;
-using SimdSfnn.Nn.Imaging;
 
 namespace SimdSfnn.Cli.Lab;
 

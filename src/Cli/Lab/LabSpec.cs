@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SimdSfnn.Estimators;
 using SimdSfnn.Estimators.Exact;
+using SimdSfnn.IO;
 using SimdSfnn.Nn;
 using SimdSfnn.Tensors;
 

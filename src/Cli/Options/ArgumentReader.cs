@@ -1,4 +1,5 @@
 using System.Globalization;
+using SimdSfnn.IO;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli.Options;

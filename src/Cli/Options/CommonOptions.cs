@@ -1,6 +1,7 @@
 using SimdSfnn.Cli.Training;
 using SimdSfnn.Estimators;
-using SimdSfnn.Nn.Data;
+using SimdSfnn.IO.Data;
+using SimdSfnn.IO;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli.Options;

@@ -1,6 +1,7 @@
-using SimdSfnn.Estimators.Engine;
+using SimdSfnn.IO.Imaging;
+using SimdSfnn.Nn.Evaluation;
+using SimdSfnn.Nn.Passes;
 using SimdSfnn.Nn;
-using SimdSfnn.Nn.Imaging;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli.Pictures;

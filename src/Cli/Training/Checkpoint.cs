@@ -1,8 +1,9 @@
 using System.Globalization;
+using SimdSfnn.IO.Checkpoints;
+using SimdSfnn.IO.Data;
+using SimdSfnn.IO;
 using SimdSfnn.Nn;
 using SimdSfnn.Estimators;
-using SimdSfnn.Nn.Checkpoints;
-using SimdSfnn.Nn.Data;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli.Training;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SimdSfnn.Cli.Output;
+using SimdSfnn.IO;
 using SimdSfnn.Nn;
 
 namespace SimdSfnn.Cli.Training;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SimdSfnn.Estimators;
+using SimdSfnn.IO;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli.Training;

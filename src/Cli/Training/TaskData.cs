@@ -1,5 +1,6 @@
+using SimdSfnn.IO.Data;
+using SimdSfnn.IO;
 using SimdSfnn.Nn;
-using SimdSfnn.Nn.Data;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli.Training;

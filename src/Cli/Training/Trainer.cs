@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using SimdSfnn.Estimators;
-using SimdSfnn.Estimators.Engine;
+using SimdSfnn.IO;
+using SimdSfnn.Nn.Estimation;
+using SimdSfnn.Nn.Evaluation;
+using SimdSfnn.Nn.Training;
+using SimdSfnn.Nn.Workers;
 using SimdSfnn.Nn;
-using SimdSfnn.Nn.Checkpoints;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli.Training;
@@ -39,9 +42,9 @@ public sealed class Trainer(RunSettings settings, TaskData data, string outDir, 
         var start = Resume ? Restore(theta, optimizer, estimator) : new Checkpoint(settings, theta, null, 0);
 
         using var pool = new WorkerPool(settings.Threads);
-        var minibatch = new MinibatchGradient(shape, estimator, pool, B, settings.Samples, settings.Seed, (float)settings.InputNoise);
+        var minibatch = new TrainingStep(shape, estimator, pool, B, settings.Samples, settings.Seed, (float)settings.InputNoise);
         var schedule = new LearningRateSchedule((float)settings.LearningRate, settings.Epochs, stepsPerEpoch);
-        var evaluation = new Evaluation(shape, pool, Math.Max(EvalSamples, MonitorSamples));
+        var evaluation = new TestSetEvaluation(shape, pool, Math.Max(EvalSamples, MonitorSamples));
         var order = new int[N];
         using var log = new RunLog(Path.Combine(outDir, "log.jsonl"), Resume ? start.EpochsDone : null);
         double trainSeconds = 0;

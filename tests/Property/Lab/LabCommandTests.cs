@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SimdSfnn.Cli.Lab;
+using SimdSfnn.IO;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Property.Lab;

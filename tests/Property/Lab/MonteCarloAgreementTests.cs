@@ -2,7 +2,6 @@ using FsCheck;
 using FsCheck.Fluent;
 using SimdSfnn.Cli.Lab;
 using SimdSfnn.Estimators;
-using SimdSfnn.Estimators.Engine;
 using SimdSfnn.Estimators.Exact;
 
 namespace SimdSfnn.Property.Lab;

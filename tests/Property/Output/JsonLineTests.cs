@@ -41,6 +41,6 @@ public sealed class JsonLineTests
             .Where(f => File.ReadAllText(f) is var text && (text.Contains("ToJsonString(") || text.Contains("JsonSerializer.Serialize") || text.Contains("new Utf8JsonWriter")))
             .Select(f => Path.GetRelativePath(src, f).Replace('\\', '/'))
             .Order().ToArray();
-        Assert.Equal(["Cli/Output/JsonLine.cs", "Nn/Checkpoints/Safetensors.cs"], writers);
+        Assert.Equal(["Cli/Output/JsonLine.cs", "IO/Checkpoints/Safetensors.cs"], writers);
     }
 }

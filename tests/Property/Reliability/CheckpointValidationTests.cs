@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using SimdSfnn.Cli.Training;
+using SimdSfnn.IO.Checkpoints;
+using SimdSfnn.IO;
 using SimdSfnn.Nn;
-using SimdSfnn.Nn.Checkpoints;
 using SimdSfnn.Property.Cli;
 using SimdSfnn.Tensors;
 

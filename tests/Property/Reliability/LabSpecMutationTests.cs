@@ -1,4 +1,5 @@
 using SimdSfnn.Cli.Lab;
+using SimdSfnn.IO;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Property.Reliability;

@@ -1,7 +1,9 @@
 using FsCheck;
 using FsCheck.Fluent;
 using SimdSfnn.Estimators;
-using SimdSfnn.Estimators.Engine;
+using SimdSfnn.Nn.Evaluation;
+using SimdSfnn.Nn.Training;
+using SimdSfnn.Nn.Workers;
 using SimdSfnn.Nn;
 using SimdSfnn.Property.Engine;
 
@@ -48,7 +50,7 @@ public sealed class NumericalRobustnessTests
             for (int i = 0; i < theta.Data.Length; i++) theta.Data[i] = theta.Data[i] >= 0 ? scale : -scale;
         using var pool = new WorkerPool(2);
         int samples = kind == EstimatorKind.Deterministic ? 1 : M;
-        var minibatch = new MinibatchGradient(shape, EstimatorRegistry.Create(kind, shape.Sizes[1..^1]), pool, batch, samples, (ulong)seed, 0.4f);
+        var minibatch = new TrainingStep(shape, EstimatorRegistry.Create(kind, shape.Sizes[1..^1]), pool, batch, samples, (ulong)seed, 0.4f);
         var order = Enumerable.Range(0, data.Count).ToArray();
         // Two passes over the data: G1's baseline is fed by the first steps' statistics.
         for (int epoch = 0; epoch < 2; epoch++)
@@ -61,7 +63,7 @@ public sealed class NumericalRobustnessTests
                 Assert.True(bad < 0, $"{kind} {head} scale {scale} M {M} batch {batch}: gradient[{bad}] is {(bad < 0 ? 0 : minibatch.Gradient.Data[bad])}");
             }
         // The test-time criterion goes through the same log-space weights.
-        var evaluation = new Evaluation(shape, pool, samples).Run(theta, data, samples, kind != EstimatorKind.Deterministic, (ulong)seed);
+        var evaluation = new TestSetEvaluation(shape, pool, samples).Run(theta, data, samples, kind != EstimatorKind.Deterministic, (ulong)seed);
         Assert.True(double.IsFinite(evaluation.TestLogLikelihood), $"{kind} {head} scale {scale} M {M}: test C_M is {evaluation.TestLogLikelihood}");
     }
 }

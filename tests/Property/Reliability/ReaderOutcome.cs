@@ -1,6 +1,7 @@
 using SimdSfnn.Cli.Lab;
 using SimdSfnn.Cli.Training;
-using SimdSfnn.Nn.Data;
+using SimdSfnn.IO.Data;
+using SimdSfnn.IO;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Property.Reliability;
