@@ -1,6 +1,7 @@
 // BernoulliSample: h = u < p ? 1 : 0 with u from a RandomStream (hand-written: fuses the
 // uniform draw with the compare, which TensorPrimitives cannot).
-//   SampleRows            dispatch: Vector512 or scalar compare, same uniforms either way
+//   SampleRows            dispatch: Vector512, Vector256 or Vector128 (one generic kernel) or scalar
+//                         compare, same uniforms on every path
 //   SampleRowsReference   scalar, on a RandomStreamReference
 // Rows share one stream and are sampled in one call, so its state stays in registers across
 // them (a call per row cost several hundred cycles of state copies). Which uniform an element
@@ -22,7 +23,7 @@ public static class BernoulliSample
     {
         RowBlocks.Check(p.Length, pStride, h.Length, n, rows, n);
         if (rows == 0 || n == 0) return;
-        if (!KernelIsa.UseVector512 || n < RandomStream.Lanes)
+        if (KernelIsa.Current == Isa.Scalar || n < RandomStream.Lanes)
         {
             for (int r = 0; r < rows; r++)
                 for (int j0 = 0; j0 < n; j0 += RandomStream.Lanes)
@@ -33,6 +34,13 @@ public static class BernoulliSample
                 }
             return;
         }
+        if (KernelIsa.UseVector256) SampleRows<Vector256<float>, Vec256>(p, pStride, ref rng, h, rows, n);
+        else if (KernelIsa.UseVector128) SampleRows<Vector128<float>, Vec128>(p, pStride, ref rng, h, rows, n);
+        else SampleRows512(p, pStride, ref rng, h, rows, n);
+    }
+
+    static void SampleRows512(ReadOnlySpan<float> p, int pStride, ref RandomStream rng, Span<float> h, int rows, int n)
+    {
         var local = rng; // a local copy keeps the generator's state in registers, not memory
         var tail = RowBlocks.TailLanes(n);
         for (int r = 0; r < rows; r++)
@@ -49,6 +57,36 @@ public static class BernoulliSample
                 var bits = Bits(local.NextUniformBlock(), Vector512.LoadUnsafe(in pRow, last));
                 Vector512.ConditionalSelect(tail, bits, Vector512.LoadUnsafe(ref hRow, last)).StoreUnsafe(ref hRow, last);
             }
+        }
+        rng = local;
+    }
+
+    /// The 16-lane blocks as `RandomStream.Lanes / Vec.Count` parts of one vector each.
+    static void SampleRows<TV, Vec>(ReadOnlySpan<float> p, int pStride, ref RandomStream rng, Span<float> h, int rows, int n)
+        where TV : struct where Vec : IVec<TV>
+    {
+        var local = rng;
+        var one = Vec.Create(1f);
+        int parts = RandomStream.Lanes / Vec.Count;
+        for (int r = 0; r < rows; r++)
+        {
+            ref readonly float pRow = ref p[r * pStride];
+            ref float hRow = ref h[r * n];
+            int j = 0;
+            for (; j + RandomStream.Lanes <= n; j += RandomStream.Lanes)
+                for (int q = 0; q < parts; q++)
+                {
+                    nuint at = (nuint)(j + q * Vec.Count);
+                    Vec.Store(Vec.And(Vec.LessThan(Vec.NextUniform(ref local, q), Vec.Load(in pRow, at)), one), ref hRow, at);
+                }
+            if (j < n)
+                for (int q = 0; q < parts; q++)
+                {
+                    // as the Vector512 path: the last block over the row's last 16 columns
+                    nuint at = (nuint)(n - RandomStream.Lanes + q * Vec.Count);
+                    var bits = Vec.And(Vec.LessThan(Vec.NextUniform(ref local, q), Vec.Load(in pRow, at)), one);
+                    Vec.Store(Vec.Select(RowBlocks.OldLanes<TV, Vec>(n, q), Vec.Load(in hRow, at), bits), ref hRow, at);
+                }
         }
         rng = local;
     }
@@ -88,6 +126,11 @@ public static class RowBlocks
     /// The lanes of the last block that are new when it is laid over a row's last 16 columns.
     public static Vector512<float> TailLanes(int n) =>
         Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(RandomStream.Lanes - n % RandomStream.Lanes)).AsSingle();
+
+    /// The lanes of part `part` of that last block that lie over earlier columns (not new).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV OldLanes<TV, Vec>(int n, int part) where TV : struct where Vec : IVec<TV> =>
+        Vec.FirstLanes(RandomStream.Lanes - n % RandomStream.Lanes - part * Vec.Count);
 
     internal static void Check(int inputLength, int inputStride, int outputLength, int outputStride, int rows, int n)
     {

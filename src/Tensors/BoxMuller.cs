@@ -3,8 +3,9 @@
 // that cost 2.3 ns per normal draw, the input noise a third of a deterministic step's pass; here
 // the inputs' range is known: 1 - u1 lies in [2^-24, 1], and u2 is a multiple of 2^-24, so
 // 2 pi u2 reduces exactly to a quadrant j pi / 2 plus 2 pi t with |t| <= 1/8.
-//   Invoke      Vector512
-//   Reference   scalar, the same arithmetic step by step (the test holds both to double math)
+//   Invoke      Vector512, Vector256, Vector128: the same arithmetic at each width (the 128-bit one
+//               through the cross-platform API only)
+//   Reference   scalar, the same arithmetic step by step (the test holds all to double math)
 // The polynomials are Cephes' logf (x = m 2^e, m in [sqrt(1/2), sqrt(2))) and sinf/cosf on
 // [-pi/4, pi/4].
 using System.Runtime.CompilerServices;
@@ -60,6 +61,86 @@ public static class BoxMuller
         var cos = Vector512.ConditionalSelect(swap, s, c);
         sin = (sin.AsInt32() ^ ((quadrant & Vector512.Create(2)) << 30)).AsSingle();
         cos = (cos.AsInt32() ^ (((quadrant + Vector512<int>.One) & Vector512.Create(2)) << 30)).AsSingle();
+        return (r, cos, sin);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256<float> R, Vector256<float> Cos, Vector256<float> Sin) Invoke(Vector256<float> u1, Vector256<float> u2)
+    {
+        var x = Vector256<float>.One - u1;
+        var bits = x.AsInt32();
+        var e = Vector256.ConvertToSingle((bits >> 23) - Vector256.Create(126));
+        var m = ((bits & Vector256.Create(unchecked((int)0x807FFFFF))) | Vector256.Create(0x3F000000)).AsSingle();
+        var small = Vector256.LessThan(m, Vector256.Create(SqrtHalf));
+        e -= small & Vector256<float>.One;
+        m = m + (small & m) - Vector256<float>.One;
+        var z = m * m;
+        var p = Vector256.FusedMultiplyAdd(Vector256.Create(L0), m, Vector256.Create(L1));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(L2));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(L3));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(L4));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(L5));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(L6));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(L7));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(L8));
+        var y = p * m * z;
+        y = Vector256.FusedMultiplyAdd(e, Vector256.Create(Ln2Low), y);
+        y = Vector256.FusedMultiplyAdd(z, Vector256.Create(-0.5f), y);
+        var log = Vector256.FusedMultiplyAdd(e, Vector256.Create(Ln2High), m + y);
+        var r = Vector256.Sqrt(log * Vector256.Create(-2f));
+
+        var j = Vector256.Round(u2 * Vector256.Create(4f));
+        var a = (u2 - j * Vector256.Create(0.25f)) * Vector256.Create(TwoPi);
+        var a2 = a * a;
+        var s = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(Vector256.Create(S0), a2, Vector256.Create(S1)), a2, Vector256.Create(S2)) * a2, a, a);
+        var c = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(Vector256.Create(C0), a2, Vector256.Create(C1)), a2, Vector256.Create(C2)) * a2, a2,
+                                           Vector256.FusedMultiplyAdd(a2, Vector256.Create(-0.5f), Vector256<float>.One));
+        var quadrant = Vector256.ConvertToInt32Native(j);
+        var swap = Vector256.Equals(quadrant & Vector256<int>.One, Vector256<int>.One).AsSingle();
+        var sin = Vector256.ConditionalSelect(swap, c, s);
+        var cos = Vector256.ConditionalSelect(swap, s, c);
+        sin = (sin.AsInt32() ^ ((quadrant & Vector256.Create(2)) << 30)).AsSingle();
+        cos = (cos.AsInt32() ^ (((quadrant + Vector256<int>.One) & Vector256.Create(2)) << 30)).AsSingle();
+        return (r, cos, sin);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector128<float> R, Vector128<float> Cos, Vector128<float> Sin) Invoke(Vector128<float> u1, Vector128<float> u2)
+    {
+        var x = Vector128<float>.One - u1;
+        var bits = x.AsInt32();
+        var e = Vector128.ConvertToSingle((bits >> 23) - Vector128.Create(126));
+        var m = ((bits & Vector128.Create(unchecked((int)0x807FFFFF))) | Vector128.Create(0x3F000000)).AsSingle();
+        var small = Vector128.LessThan(m, Vector128.Create(SqrtHalf));
+        e -= small & Vector128<float>.One;
+        m = m + (small & m) - Vector128<float>.One;
+        var z = m * m;
+        var p = Vector128.FusedMultiplyAdd(Vector128.Create(L0), m, Vector128.Create(L1));
+        p = Vector128.FusedMultiplyAdd(p, m, Vector128.Create(L2));
+        p = Vector128.FusedMultiplyAdd(p, m, Vector128.Create(L3));
+        p = Vector128.FusedMultiplyAdd(p, m, Vector128.Create(L4));
+        p = Vector128.FusedMultiplyAdd(p, m, Vector128.Create(L5));
+        p = Vector128.FusedMultiplyAdd(p, m, Vector128.Create(L6));
+        p = Vector128.FusedMultiplyAdd(p, m, Vector128.Create(L7));
+        p = Vector128.FusedMultiplyAdd(p, m, Vector128.Create(L8));
+        var y = p * m * z;
+        y = Vector128.FusedMultiplyAdd(e, Vector128.Create(Ln2Low), y);
+        y = Vector128.FusedMultiplyAdd(z, Vector128.Create(-0.5f), y);
+        var log = Vector128.FusedMultiplyAdd(e, Vector128.Create(Ln2High), m + y);
+        var r = Vector128.Sqrt(log * Vector128.Create(-2f));
+
+        var j = Vector128.Round(u2 * Vector128.Create(4f));
+        var a = (u2 - j * Vector128.Create(0.25f)) * Vector128.Create(TwoPi);
+        var a2 = a * a;
+        var s = Vector128.FusedMultiplyAdd(Vector128.FusedMultiplyAdd(Vector128.FusedMultiplyAdd(Vector128.Create(S0), a2, Vector128.Create(S1)), a2, Vector128.Create(S2)) * a2, a, a);
+        var c = Vector128.FusedMultiplyAdd(Vector128.FusedMultiplyAdd(Vector128.FusedMultiplyAdd(Vector128.Create(C0), a2, Vector128.Create(C1)), a2, Vector128.Create(C2)) * a2, a2,
+                                           Vector128.FusedMultiplyAdd(a2, Vector128.Create(-0.5f), Vector128<float>.One));
+        var quadrant = Vector128.ConvertToInt32Native(j);
+        var swap = Vector128.Equals(quadrant & Vector128<int>.One, Vector128<int>.One).AsSingle();
+        var sin = Vector128.ConditionalSelect(swap, c, s);
+        var cos = Vector128.ConditionalSelect(swap, s, c);
+        sin = (sin.AsInt32() ^ ((quadrant & Vector128.Create(2)) << 30)).AsSingle();
+        cos = (cos.AsInt32() ^ (((quadrant + Vector128<int>.One) & Vector128.Create(2)) << 30)).AsSingle();
         return (r, cos, sin);
     }
 

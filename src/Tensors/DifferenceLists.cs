@@ -3,6 +3,8 @@
 // `SignedRowSum` consumes (hand-written: a fused compare, mask and bit scan).
 //   Build            dispatch: Vector512 (compare 16 lanes, compress the lanes that differ into
 //                    the list with no branch: scanning bits mispredicted on every block) or scalar
+//                    Vector256 and Vector128 (one generic loop: the columns from a table row per
+//                    mask, still with no branch) or scalar
 //   BuildReference   scalar
 // Row r's +1 columns are PlusIndex[r s ..), its -1 columns MinusIndex[r s ..), ascending, where
 // the slot s = n + 16 leaves room for the compressed store of a whole block.
@@ -55,7 +57,9 @@ public sealed class DifferenceLists
             var expected = reference.Slice(r / rowsPerReference * n, n);
             int plus = slotStart[r], minus = plus;
             int j = 0;
-            if (KernelIsa.UseVector512 && Avx512F.IsSupported)
+            if (KernelIsa.UseVector256) j = ListRow<Vector256<float>, Vec256>(row, expected, ref plus, ref minus);
+            else if (KernelIsa.UseVector128) j = ListRow<Vector128<float>, Vec128>(row, expected, ref plus, ref minus);
+            else if (KernelIsa.UseVector512 && Avx512F.IsSupported)
                 for (; j + 16 <= n; j += 16)
                 {
                     var states = Vector512.LoadUnsafe(in row[j]);
@@ -79,6 +83,20 @@ public sealed class DifferenceLists
             count += plus - slotStart[r] + minus - slotStart[r];
         }
         Count = count;
+    }
+
+    /// A row's whole vectors into the lists from `plus` and `minus`; returns where the scalar tail starts.
+    int ListRow<TV, Vec>(ReadOnlySpan<float> row, ReadOnlySpan<float> expected, ref int plus, ref int minus) where TV : struct where Vec : IVec<TV>
+    {
+        int j = 0;
+        for (; j + Vec.Count <= row.Length; j += Vec.Count)
+        {
+            var states = Vec.Load(in row[j], 0);
+            var referenceStates = Vec.Load(in expected[j], 0);
+            plus += Vec.Columns(Vec.Bits(Vec.LessThan(referenceStates, states)), j, ref plusIndex[plus]);
+            minus += Vec.Columns(Vec.Bits(Vec.LessThan(states, referenceStates)), j, ref minusIndex[minus]);
+        }
+        return j;
     }
 
     public void BuildReference(ReadOnlySpan<float> h, ReadOnlySpan<float> reference, int R, int n, int rowsPerReference)

@@ -3,8 +3,9 @@
 // Cephes' expf in float: x = n ln2 + r, |r| <= ln2 / 2, e^r by a degree-6 polynomial, 2^n built
 // in the exponent bits. Within 2 ulp of e^x for x in [-87, 88]; inputs outside are clamped there,
 // so it returns e^-87 (about 1.6e-38) below and e^88 (about 1.7e38) above, never 0, inf or NaN.
-//   Invoke      Vector512
-//   Reference   scalar, the same arithmetic step by step (the test holds both to Math.Exp)
+//   Invoke      Vector512, Vector256, Vector128: the same arithmetic at each width (the 128-bit one
+//               through the cross-platform API only)
+//   Reference   scalar, the same arithmetic step by step (the test holds all to Math.Exp)
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -35,6 +36,41 @@ public static class FastExp
         // fix-ups that Vector512.ConvertToInt32 adds for NaN and out-of-range inputs
         var whole = Avx512F.IsSupported ? Avx512F.ConvertToVector512Int32(n) : Vector512.ConvertToInt32(n);
         var scale = (whole + Vector512.Create(127)) << 23;
+        return p * scale.AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Invoke(Vector256<float> x)
+    {
+        x = Vector256.Min(Vector256.Max(x, Vector256.Create(Low)), Vector256.Create(High));
+        var n = Vector256.Floor(Vector256.FusedMultiplyAdd(x, Vector256.Create(Log2E), Vector256.Create(0.5f)));
+        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2High), x);
+        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Low), r);
+        var p = Vector256.FusedMultiplyAdd(Vector256.Create(P0), r, Vector256.Create(P1));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P2));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P3));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P4));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P5));
+        p = Vector256.FusedMultiplyAdd(p, r * r, r + Vector256<float>.One);
+        // n is whole and in range, so the native conversion needs no saturating fix-ups
+        var scale = (Vector256.ConvertToInt32Native(n) + Vector256.Create(127)) << 23;
+        return p * scale.AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Invoke(Vector128<float> x)
+    {
+        x = Vector128.Min(Vector128.Max(x, Vector128.Create(Low)), Vector128.Create(High));
+        var n = Vector128.Floor(Vector128.FusedMultiplyAdd(x, Vector128.Create(Log2E), Vector128.Create(0.5f)));
+        var r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2High), x);
+        r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Low), r);
+        var p = Vector128.FusedMultiplyAdd(Vector128.Create(P0), r, Vector128.Create(P1));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P2));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P3));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P4));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P5));
+        p = Vector128.FusedMultiplyAdd(p, r * r, r + Vector128<float>.One);
+        var scale = (Vector128.ConvertToInt32Native(n) + Vector128.Create(127)) << 23;
         return p * scale.AsSingle();
     }
 

@@ -1,10 +1,12 @@
 // Gaussian: x + std * N(0, 1) by the Box-Muller transform (Box & Muller 1958), hand-written
 // because TensorPrimitives has no random numbers.
-//   AddNoise            dispatch: Vector512 (`BoxMuller`, inlined) or scalar
+//   AddNoise            dispatch: Vector512, Vector256 or Vector128 (one generic kernel; `BoxMuller`
+//                       inlined) or scalar
 //   AddNoiseReference   scalar, on a RandomStreamReference
 // Uniforms consumed: for every 32 outputs (or the last, shorter group) two blocks, u1 then u2;
 // output j < 16 of a group is r cos(theta) and output 16 + j is r sin(theta), with
 // r = sqrt(-2 ln(1 - u1[j])) (1 - u1 is in (0, 1], so the log is finite) and theta = 2 pi u2[j].
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace SimdSfnn.Tensors;
@@ -18,6 +20,8 @@ public static class Gaussian
     {
         if (destination.Length < x.Length) SfnnThrow.DestinationTooShort();
         int i = 0;
+        if (KernelIsa.UseVector256) { AddNoise<Vector256<float>, Vec256>(x, std, ref rng, destination); return; }
+        if (KernelIsa.UseVector128) { AddNoise<Vector128<float>, Vec128>(x, std, ref rng, destination); return; }
         if (KernelIsa.UseVector512)
         {
             var local = rng; // a local copy keeps the generator's state in registers, not memory
@@ -50,6 +54,44 @@ public static class Gaussian
             int n = Math.Min(Group, x.Length - i);
             for (int j = 0; j < n; j++)
                 destination[i + j] = x[i + j] + std * Normal(u1.GetElement(j % 16), u2.GetElement(j % 16), j >= 16);
+        }
+    }
+
+    /// Each group's two blocks as parts of one vector: part q of u1, then part q of u2 (each lane
+    /// is its own generator, so it still gives u1 and then u2 its next two numbers).
+    static unsafe void AddNoise<TV, Vec>(ReadOnlySpan<float> x, float std, ref RandomStream rng, Span<float> destination)
+        where TV : struct where Vec : IVec<TV>
+    {
+        var local = rng;
+        var scaleBy = Vec.Create(std);
+        int i = 0;
+        fixed (float* px = x, pd = destination)
+        {
+            for (; i + Group <= x.Length; i += Group) NoiseGroup<TV, Vec>(px + i, scaleBy, ref local, pd + i);
+            if (i < x.Length)
+            {
+                // the last, shorter group (784 = 24 x 32 + 16) as a whole one on the stack
+                float* group = stackalloc float[Group];
+                new Span<float>(group, Group).Clear();
+                x[i..].CopyTo(new Span<float>(group, Group));
+                NoiseGroup<TV, Vec>(group, scaleBy, ref local, group);
+                new ReadOnlySpan<float>(group, x.Length - i).CopyTo(destination[i..]);
+            }
+        }
+        rng = local;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe void NoiseGroup<TV, Vec>(float* x, TV std, ref RandomStream rng, float* destination) where TV : struct where Vec : IVec<TV>
+    {
+        for (int q = 0; q < RandomStream.Lanes / Vec.Count; q++)
+        {
+            var u1 = Vec.NextUniform(ref rng, q);
+            var (r, cos, sin) = Vec.BoxMuller(u1, Vec.NextUniform(ref rng, q));
+            var scale = Vec.Multiply(r, std);
+            int at = q * Vec.Count;
+            Vec.Store(Vec.Fma(scale, cos, Vec.Load(x + at)), destination + at);
+            Vec.Store(Vec.Fma(scale, sin, Vec.Load(x + RandomStream.Lanes + at)), destination + RandomStream.Lanes + at);
         }
     }
 

@@ -1,6 +1,7 @@
 // LogSumExp: log sum_i exp(x_i), shifted by the maximum so that nothing overflows
 // (hand-written: TensorPrimitives has no shifted sum of exponentials).
-//   Compute     dispatch: Vector512 or scalar
+//   Compute     dispatch: Vector512, Vector256 or Vector128 (one generic loop; the runtime's exp at
+//               each width) or scalar
 //   Reference   scalar, in double
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
@@ -17,7 +18,9 @@ public static class LogSumExp
         if (float.IsInfinity(max) || float.IsNaN(max)) return max;
         int i = 0;
         float sum = 0;
-        if (KernelIsa.UseVector512 && x.Length >= 16)
+        if (KernelIsa.UseVector256) i = SumExp<Vector256<float>, Vec256>(x, max, out sum);
+        else if (KernelIsa.UseVector128) i = SumExp<Vector128<float>, Vec128>(x, max, out sum);
+        else if (KernelIsa.UseVector512 && x.Length >= 16)
         {
             var shift = Vector512.Create(max);
             var acc = Vector512<float>.Zero;
@@ -26,6 +29,17 @@ public static class LogSumExp
         }
         for (; i < x.Length; i++) sum += MathF.Exp(x[i] - max);
         return max + MathF.Log(sum);
+    }
+
+    /// `sum exp(x[i] - max)` over the whole vectors; returns where the scalar tail starts.
+    static int SumExp<TV, Vec>(ReadOnlySpan<float> x, float max, out float sum) where TV : struct where Vec : IVec<TV>
+    {
+        var shift = Vec.Create(max);
+        var acc = Vec.Create(0f);
+        int i = 0;
+        for (; i + Vec.Count <= x.Length; i += Vec.Count) acc = Vec.Add(acc, Vec.Exp(Vec.Subtract(Vec.Load(in x[i], 0), shift)));
+        sum = Vec.Sum(acc);
+        return i;
     }
 
     public static float Reference(ReadOnlySpan<float> x)

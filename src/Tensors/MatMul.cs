@@ -2,7 +2,8 @@
 //   Forward         C(B,H)  = X(B,D) · W(H,D)^T        (pre-activations; W as stored)
 //   InputGradient   C(B,D)  = G(B,H) · W(H,D)          (back-propagated signal)
 //   WeightGradient  C(H,D) += G(B,H)^T · X(B,D)        (accumulates over the batch)
-// Variants: Reference (plain triple loop) and a blocked Vector512 FMA path, with a 6x16 kernel
+// Variants: Reference (plain triple loop), a blocked Vector512 FMA path (here), and the Vector256
+// and Vector128 paths (MatMul.Vector256And128.cs, one generic kernel for both). The Vector512 one has a 6x16 kernel
 // for a last panel of at most 16 columns; ragged edges are written with masked stores. Products
 // with at most 16 columns or 12 rows of C (the classifier's output layer) have kernels of their
 // own, in MatMulNarrow.cs. Hand-written
@@ -187,6 +188,16 @@ public static unsafe partial class MatMul
                      float* c, nint ldc, int m, int n, int k, bool accumulate, float* prepacked = null)
     {
         if (m == 0 || n == 0) return;
+        if (k > 0 && KernelIsa.UseVector256)
+        {
+            Gemm<Vector256<float>, Vec256>(a, aRow, aK, b, bK, bCol, c, ldc, m, n, k, accumulate, prepacked);
+            return;
+        }
+        if (k > 0 && KernelIsa.UseVector128)
+        {
+            Gemm<Vector128<float>, Vec128>(a, aRow, aK, b, bK, bCol, c, ldc, m, n, k, accumulate, prepacked);
+            return;
+        }
         if (KernelIsa.Current != Isa.Vector512 || k == 0)
         {
             if (prepacked == null) GemmScalar(a, aRow, aK, b, bK, bCol, c, ldc, m, n, k, accumulate);
@@ -261,6 +272,16 @@ public static unsafe partial class MatMul
     /// Panel p holds B(0..kc, 32p..32p+31) as kc rows of 32 floats; columns past n are zero.
     static void PackPanels(float* b, nint bK, nint bCol, int kc, int n, float* packed)
     {
+        if (KernelIsa.UseVector256)
+        {
+            PackPanels<Vector256<float>, Vec256>(b, bK, bCol, kc, n, packed);
+            return;
+        }
+        if (KernelIsa.UseVector128)
+        {
+            PackPanels<Vector128<float>, Vec128>(b, bK, bCol, kc, n, packed);
+            return;
+        }
         int panels = (n + NR - 1) / NR;
         for (int p = 0; p < panels; p++)
         {

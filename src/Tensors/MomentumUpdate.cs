@@ -3,7 +3,8 @@
 // would otherwise be a fourth pass; TensorPrimitives took three for the update) and, if asked,
 // whether every gradient entry is: a separate pass over a worker's 326 KB of G(W_1) for that
 // was 5% of a two-thread deterministic step.
-//   Apply       dispatch: Vector512 or scalar, the same fused multiply-adds either way
+//   Apply       dispatch: Vector512, Vector256 or Vector128 (one generic loop) or scalar, the same
+//               fused multiply-adds on every path
 //   Reference   scalar
 using System.Runtime.Intrinsics;
 
@@ -23,7 +24,9 @@ public static class MomentumUpdate
         int i = 0;
         bool finite = true;
         gradientFinite = true;
-        if (KernelIsa.UseVector512)
+        if (KernelIsa.UseVector256) i = Apply<Vector256<float>, Vec256>(theta, velocity, gradient, momentum, learningRate, out finite, out gradientFinite);
+        else if (KernelIsa.UseVector128) i = Apply<Vector128<float>, Vec128>(theta, velocity, gradient, momentum, learningRate, out finite, out gradientFinite);
+        else if (KernelIsa.UseVector512)
         {
             var mu = Vector512.Create(momentum);
             var lr = Vector512.Create(learningRate);
@@ -49,6 +52,30 @@ public static class MomentumUpdate
             finite &= Step(theta, velocity, gradient, momentum, learningRate, i);
         }
         return finite;
+    }
+
+    /// The whole vectors; returns where the scalar tail starts.
+    static int Apply<TV, Vec>(Span<float> theta, Span<float> velocity, ReadOnlySpan<float> gradient, float momentum, float learningRate,
+                              out bool finite, out bool gradientFinite) where TV : struct where Vec : IVec<TV>
+    {
+        var mu = Vec.Create(momentum);
+        var lr = Vec.Create(learningRate);
+        var allBits = Vec.AllBitsSet;
+        TV allFinite = allBits, allGradientFinite = allBits;
+        int i = 0;
+        for (; i + Vec.Count <= theta.Length; i += Vec.Count)
+        {
+            var g = Vec.Load(in gradient[i], 0);
+            var v = Vec.Fma(g, lr, Vec.Multiply(Vec.Load(in velocity[i], 0), mu));
+            var t = Vec.Add(Vec.Load(in theta[i], 0), v);
+            Vec.Store(v, ref velocity[i], 0);
+            Vec.Store(t, ref theta[i], 0);
+            allFinite = Vec.And(allFinite, Vec.Finite(t));
+            allGradientFinite = Vec.And(allGradientFinite, Vec.Finite(g));
+        }
+        finite = Vec.All(allFinite);
+        gradientFinite = Vec.All(allGradientFinite);
+        return i;
     }
 
     public static bool Reference(Span<float> theta, Span<float> velocity, ReadOnlySpan<float> gradient, float momentum, float learningRate,

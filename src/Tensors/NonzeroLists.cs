@@ -3,6 +3,8 @@
 // bit scan that TensorPrimitives does not have).
 //   Build            dispatch: Vector512 (compare 16 lanes, compress the nonzero lanes' columns into
 //                    the list with no branch: scanning the mask's bits mispredicted on every block) or scalar
+//                    Vector256 and Vector128 (one generic loop: compare a vector, then the nonzero
+//                    lanes' columns from a table row per mask, still with no branch) or scalar
 //   BuildReference   scalar
 // Rows: row r's columns are RowIndex[RowStart[r] .. RowStart[r + 1]), ascending.
 // Columns (after ListColumns, from the row lists): column j's rows are
@@ -57,7 +59,9 @@ public sealed class NonzeroLists
         {
             var row = h.Slice(r * n, n);
             int j = 0;
-            if (KernelIsa.UseVector512 && Avx512F.IsSupported)
+            if (KernelIsa.UseVector256) j = ListRow<Vector256<float>, Vec256>(row, ref count);
+            else if (KernelIsa.UseVector128) j = ListRow<Vector128<float>, Vec128>(row, ref count);
+            else if (KernelIsa.UseVector512 && Avx512F.IsSupported)
                 for (; j + 16 <= n; j += 16)
                 {
                     var nonzero = ~Vector512.Equals(Vector512.LoadUnsafe(in row[j]), Vector512<float>.Zero).AsInt32();
@@ -68,6 +72,20 @@ public sealed class NonzeroLists
                 if (row[j] != 0) rowIndex[count++] = j;
             rowStart[r + 1] = count;
         }
+    }
+
+    /// A row's whole vectors into `rowIndex` from `count`; returns where the scalar tail starts.
+    int ListRow<TV, Vec>(ReadOnlySpan<float> row, ref int count) where TV : struct where Vec : IVec<TV>
+    {
+        var zero = Vec.Create(0f);
+        int j = 0;
+        for (; j + Vec.Count <= row.Length; j += Vec.Count)
+        {
+            // not (h == 0), so a NaN counts as the scalar loop counts it
+            uint nonzero = ~Vec.Bits(Vec.Equals(Vec.Load(in row[j], 0), zero)) & ((1u << Vec.Count) - 1);
+            count += Vec.Columns(nonzero, j, ref rowIndex[count]);
+        }
+        return j;
     }
 
     public void BuildReference(ReadOnlySpan<float> h, int R, int n)

@@ -2,6 +2,8 @@
 // linear pseudorandom number generators"), stepped together in one Vector512<uint> per state word.
 //   NextBlock       16 raw 32-bit outputs, lane i = lane i's next output
 //   NextUniform     floats in [0, 1) from the top 24 bits, ceil(n / 16) whole blocks
+//   NextUniformHalf / NextUniformQuarter   one block as two 8-lane or four 4-lane parts, for the
+//                   Vector256 and Vector128 kernels: the same numbers on every path
 // Element i of a stream is lane i % 16 of block i / 16; RandomStreamReference computes the
 // same numbers lane by lane in scalar code. Seeding: SplitMix64 (Steele, Lea & Flood 2014)
 // over (seed, stream), so every (seed, stream) pair is an independent stream.
@@ -55,6 +57,49 @@ public struct RandomStream
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector512<float> NextUniformBlock() =>
         Vector512.ConvertToSingle((NextBlock() >>> 8).AsInt32()) * (1f / (1 << 24));
+
+    /// Lanes 8 half .. 8 half + 7 of the next block as uniforms. The lanes are independent
+    /// generators, so a block drawn as half 0 and then half 1 steps every lane once, as
+    /// `NextUniformBlock` does; draw both halves of each block, in either order.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> NextUniformHalf(int half)
+    {
+        ref var w0 = ref Unsafe.Add(ref Unsafe.As<Vector512<uint>, Vector256<uint>>(ref s0), half);
+        ref var w1 = ref Unsafe.Add(ref Unsafe.As<Vector512<uint>, Vector256<uint>>(ref s1), half);
+        ref var w2 = ref Unsafe.Add(ref Unsafe.As<Vector512<uint>, Vector256<uint>>(ref s2), half);
+        ref var w3 = ref Unsafe.Add(ref Unsafe.As<Vector512<uint>, Vector256<uint>>(ref s3), half);
+        var sum = w0 + w3;
+        var result = ((sum << 7) | (sum >>> 25)) + w0;
+        var t = w1 << 9;
+        w2 ^= w0;
+        w3 ^= w1;
+        w1 ^= w2;
+        w0 ^= w3;
+        w2 ^= t;
+        w3 = (w3 << 11) | (w3 >>> 21);
+        return Vector256.ConvertToSingle((result >>> 8).AsInt32()) * (1f / (1 << 24));
+    }
+
+    /// Lanes 4 quarter .. 4 quarter + 3 of the next block as uniforms; as `NextUniformHalf`, draw
+    /// all four quarters of each block.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<float> NextUniformQuarter(int quarter)
+    {
+        ref var w0 = ref Unsafe.Add(ref Unsafe.As<Vector512<uint>, Vector128<uint>>(ref s0), quarter);
+        ref var w1 = ref Unsafe.Add(ref Unsafe.As<Vector512<uint>, Vector128<uint>>(ref s1), quarter);
+        ref var w2 = ref Unsafe.Add(ref Unsafe.As<Vector512<uint>, Vector128<uint>>(ref s2), quarter);
+        ref var w3 = ref Unsafe.Add(ref Unsafe.As<Vector512<uint>, Vector128<uint>>(ref s3), quarter);
+        var sum = w0 + w3;
+        var result = ((sum << 7) | (sum >>> 25)) + w0;
+        var t = w1 << 9;
+        w2 ^= w0;
+        w3 ^= w1;
+        w1 ^= w2;
+        w0 ^= w3;
+        w2 ^= t;
+        w3 = (w3 << 11) | (w3 >>> 21);
+        return Vector128.ConvertToSingle((result >>> 8).AsInt32()) * (1f / (1 << 24));
+    }
 
     /// `destination[i]` = element i of the stream as a uniform in [0, 1).
     public void NextUniform(Span<float> destination)

@@ -1,7 +1,8 @@
 // ScaledSum: the minibatch gradient from two shards' sums, total = (a + b) * scale, in one pass
 // that also says whether every entry is finite (TensorPrimitives took one pass for the sum and a
 // second for the largest magnitude: 7% of a deterministic step).
-//   Apply       dispatch: Vector512 or scalar, the same add and multiply either way
+//   Apply       dispatch: Vector512, Vector256 or Vector128 (one generic loop) or scalar, the same
+//               add and multiply on every path
 //   Reference   scalar
 using System.Runtime.Intrinsics;
 
@@ -15,7 +16,9 @@ public static class ScaledSum
         int n = Check(a, b, total);
         int i = 0;
         bool finite = true;
-        if (KernelIsa.UseVector512)
+        if (KernelIsa.UseVector256) i = Apply<Vector256<float>, Vec256>(a, b, scale, total, out finite);
+        else if (KernelIsa.UseVector128) i = Apply<Vector128<float>, Vec128>(a, b, scale, total, out finite);
+        else if (KernelIsa.UseVector512)
         {
             var s = Vector512.Create(scale);
             var infinity = Vector512.Create(float.PositiveInfinity);
@@ -30,6 +33,23 @@ public static class ScaledSum
         }
         for (; i < n; i++) finite &= Entry(a, b, scale, total, i);
         return finite;
+    }
+
+    /// The whole vectors; returns where the scalar tail starts.
+    static int Apply<TV, Vec>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, float scale, Span<float> total, out bool finite)
+        where TV : struct where Vec : IVec<TV>
+    {
+        var s = Vec.Create(scale);
+        var allFinite = Vec.AllBitsSet;
+        int i = 0;
+        for (; i + Vec.Count <= a.Length; i += Vec.Count)
+        {
+            var t = Vec.Multiply(Vec.Add(Vec.Load(in a[i], 0), Vec.Load(in b[i], 0)), s);
+            Vec.Store(t, ref total[i], 0);
+            allFinite = Vec.And(allFinite, Vec.Finite(t));
+        }
+        finite = Vec.All(allFinite);
+        return i;
     }
 
     public static bool Reference(ReadOnlySpan<float> a, ReadOnlySpan<float> b, float scale, Span<float> total)

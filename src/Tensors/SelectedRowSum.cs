@@ -3,7 +3,9 @@
 //   forward          a = h W^T     a[r, :]   = sum_{j : h[r, j] = 1} W^T[j, :]   (lists: NonzeroLists rows)
 //   weight gradient  G(W)^T += h^T d   G^T[j, :] += sum_{r : h[r, j] = 1} d[r, :] (lists: NonzeroLists columns)
 // Variants:
-//   Sum            dispatch: Vector512 (columns in 32-wide blocks, two accumulator sets) or scalar
+//   Sum            dispatch: Vector512 (columns in 32-wide blocks, two accumulator sets), Vector256
+//                  and Vector128 (one generic kernel: blocks of four vectors, 32 or 16 columns, the
+//                  same two sets, so a block column sums as on the Vector512 path) or scalar
 //   SumReference   scalar, entries in list order
 // Each 32-column block of `source` rows stays in L1 while every list sweeps it (a 64-wide
 // block of a 200-row W^T is 51 KiB, past L1, and ran no faster than the dense product); a block
@@ -25,7 +27,8 @@ public static unsafe class SelectedRowSum
     {
         int lists = Check(index, start, end, source, ldSource, c, ldc, width);
         if (lists == 0 || width == 0) return;
-        if (!KernelIsa.UseVector512 || !Avx512F.IsSupported)
+        bool narrow = KernelIsa.UseVector256 || KernelIsa.UseVector128;
+        if (!narrow && (!KernelIsa.UseVector512 || !Avx512F.IsSupported))
         {
             SumReference(index, start, end, source, ldSource, c, ldc, width, accumulate);
             return;
@@ -33,6 +36,17 @@ public static unsafe class SelectedRowSum
         fixed (int* pIndex = index, pStart = start, pEnd = end)
         fixed (float* pSource = source, pc = c)
         {
+            var all = new Lists(pIndex, pStart, pEnd, lists);
+            if (KernelIsa.UseVector256)
+            {
+                Sum<Vector256<float>, Vec256>(all, pSource, ldSource, pc, ldc, width, accumulate);
+                return;
+            }
+            if (KernelIsa.UseVector128)
+            {
+                Sum<Vector128<float>, Vec128>(all, pSource, ldSource, pc, ldc, width, accumulate);
+                return;
+            }
             int j0 = 0;
             for (; j0 + Block <= width; j0 += Block)
                 SumBlock(pIndex, pStart, pEnd, lists, pSource + j0, ldSource, pc + j0, ldc, accumulate);
@@ -79,6 +93,83 @@ public static unsafe class SelectedRowSum
         uint largest = 0;
         foreach (int i in index[start..end]) largest = Math.Max(largest, (uint)i);
         return largest;
+    }
+
+    readonly struct Lists(int* index, int* start, int* end, int lists)
+    {
+        public readonly int* Index = index, Start = start, End = end;
+        public readonly int Count = lists;
+    }
+
+    /// Blocks of four vectors, then one-vector strips; the last columns (fewer than a vector) as
+    /// a strip that ends at the width with the lanes before them kept, or lane by lane below a
+    /// vector's width.
+    static void Sum<TV, Vec>(Lists lists, float* source, nint ldSource, float* c, nint ldc, int width, bool accumulate)
+        where TV : struct where Vec : IVec<TV>
+    {
+        int j0 = 0;
+        for (; j0 + 4 * Vec.Count <= width; j0 += 4 * Vec.Count) SumBlock<TV, Vec>(lists, source + j0, ldSource, c + j0, ldc, accumulate);
+        for (; j0 + Vec.Count <= width; j0 += Vec.Count) SumStrip<TV, Vec>(lists, source + j0, ldSource, c + j0, ldc, accumulate, Vec.AllBitsSet);
+        if (j0 == width) return;
+        if (width >= Vec.Count)
+            SumStrip<TV, Vec>(lists, source + width - Vec.Count, ldSource, c + width - Vec.Count, ldc, accumulate, Vec.LastLanes(width - j0));
+        else
+            for (int i = 0; i < lists.Count; i++)
+                for (int j = 0; j < width; j++)
+                {
+                    float sum = accumulate ? c[i * ldc + j] : 0;
+                    for (int t = lists.Start[i]; t < lists.End[i]; t++) sum += source[lists.Index[t] * ldSource + j];
+                    c[i * ldc + j] = sum;
+                }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void SumBlock<TV, Vec>(Lists lists, float* source, nint ldSource, float* c, nint ldc, bool accumulate)
+        where TV : struct where Vec : IVec<TV>
+    {
+        int n = Vec.Count;
+        for (int i = 0; i < lists.Count; i++)
+        {
+            float* ci = c + i * ldc;
+            TV a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+            if (accumulate)
+            {
+                a0 = Vec.Load(ci); a1 = Vec.Load(ci + n); a2 = Vec.Load(ci + 2 * n); a3 = Vec.Load(ci + 3 * n);
+            }
+            int t = lists.Start[i], stop = lists.End[i];
+            for (; t + 2 <= stop; t += 2)
+            {
+                float* p = source + lists.Index[t] * ldSource, q = source + lists.Index[t + 1] * ldSource;
+                a0 = Vec.Add(a0, Vec.Load(p)); a1 = Vec.Add(a1, Vec.Load(p + n)); a2 = Vec.Add(a2, Vec.Load(p + 2 * n)); a3 = Vec.Add(a3, Vec.Load(p + 3 * n));
+                b0 = Vec.Add(b0, Vec.Load(q)); b1 = Vec.Add(b1, Vec.Load(q + n)); b2 = Vec.Add(b2, Vec.Load(q + 2 * n)); b3 = Vec.Add(b3, Vec.Load(q + 3 * n));
+            }
+            if (t < stop)
+            {
+                float* p = source + lists.Index[t] * ldSource;
+                a0 = Vec.Add(a0, Vec.Load(p)); a1 = Vec.Add(a1, Vec.Load(p + n)); a2 = Vec.Add(a2, Vec.Load(p + 2 * n)); a3 = Vec.Add(a3, Vec.Load(p + 3 * n));
+            }
+            Vec.Store(Vec.Add(a0, b0), ci); Vec.Store(Vec.Add(a1, b1), ci + n); Vec.Store(Vec.Add(a2, b2), ci + 2 * n); Vec.Store(Vec.Add(a3, b3), ci + 3 * n);
+        }
+    }
+
+    /// One vector's columns; only the `lanes` set are written (the others keep c's value).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void SumStrip<TV, Vec>(Lists lists, float* source, nint ldSource, float* c, nint ldc, bool accumulate, TV lanes)
+        where TV : struct where Vec : IVec<TV>
+    {
+        for (int i = 0; i < lists.Count; i++)
+        {
+            float* ci = c + i * ldc;
+            TV a = accumulate ? Vec.Load(ci) : default, b = default;
+            int t = lists.Start[i], stop = lists.End[i];
+            for (; t + 2 <= stop; t += 2)
+            {
+                a = Vec.Add(a, Vec.Load(source + lists.Index[t] * ldSource));
+                b = Vec.Add(b, Vec.Load(source + lists.Index[t + 1] * ldSource));
+            }
+            if (t < stop) a = Vec.Add(a, Vec.Load(source + lists.Index[t] * ldSource));
+            Vec.Store(Vec.Select(lanes, Vec.Add(a, b), Vec.Load(ci)), ci);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -14,7 +14,7 @@ public static class Sigmoid
     public static void Compute(ReadOnlySpan<float> a, Span<float> s)
     {
         if (a.IsEmpty) return; // TensorPrimitives refuses empty spans
-        if (KernelIsa.UseVector512) TensorPrimitives.Sigmoid(a, s);
+        if (KernelIsa.Current != Isa.Scalar) TensorPrimitives.Sigmoid(a, s); // at its own width, the widest this CPU has
         else Reference(a, s);
     }
 
@@ -34,4 +34,10 @@ public readonly struct SigmoidOp
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Invoke(Vector512<float> a) => Vector512<float>.One / (Vector512<float>.One + FastExp.Invoke(-a));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Invoke(Vector256<float> a) => Vector256<float>.One / (Vector256<float>.One + FastExp.Invoke(-a));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Invoke(Vector128<float> a) => Vector128<float>.One / (Vector128<float>.One + FastExp.Invoke(-a));
 }

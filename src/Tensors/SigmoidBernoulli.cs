@@ -1,6 +1,7 @@
 // SigmoidBernoulli: s = sigmoid(a), h = u < s ? 1 : 0, in one pass (hand-written for fusion:
 // the hot sampling step of every hidden layer above the first).
-//   SampleRows            dispatch: Vector512 (FastExp, inlined) or scalar, same uniforms either way
+//   SampleRows            dispatch: Vector512, Vector256 or Vector128 (one generic kernel; FastExp
+//                         inlined) or scalar, same uniforms on every path
 //   SampleRowsReference   scalar, on a RandomStreamReference
 // Rows share one stream, sampled in one call so that its state stays in registers; which uniform
 // an element gets: see `RowBlocks`.
@@ -15,7 +16,7 @@ public static class SigmoidBernoulli
     {
         RowBlocks.Check(a.Length, n, Math.Min(s.Length, h.Length), n, rows, n);
         if (rows == 0 || n == 0) return;
-        if (!KernelIsa.UseVector512 || n < RandomStream.Lanes)
+        if (KernelIsa.Current == Isa.Scalar || n < RandomStream.Lanes)
         {
             for (int r = 0; r < rows; r++)
                 for (int j0 = 0; j0 < n; j0 += RandomStream.Lanes)
@@ -30,6 +31,13 @@ public static class SigmoidBernoulli
                 }
             return;
         }
+        if (KernelIsa.UseVector256) SampleRows<Vector256<float>, Vec256>(a, ref rng, s, h, rows, n);
+        else if (KernelIsa.UseVector128) SampleRows<Vector128<float>, Vec128>(a, ref rng, s, h, rows, n);
+        else SampleRows512(a, ref rng, s, h, rows, n);
+    }
+
+    static void SampleRows512(ReadOnlySpan<float> a, ref RandomStream rng, Span<float> s, Span<float> h, int rows, int n)
+    {
         var local = rng; // a local copy keeps the generator's state in registers, not memory
         var tail = RowBlocks.TailLanes(n);
         for (int r = 0; r < rows; r++)
@@ -56,6 +64,44 @@ public static class SigmoidBernoulli
                 Vector512.ConditionalSelect(tail, sv, oldS).StoreUnsafe(ref sRow, last);
                 Vector512.ConditionalSelect(tail, bits, Vector512.LoadUnsafe(ref hRow, last)).StoreUnsafe(ref hRow, last);
             }
+        }
+        rng = local;
+    }
+
+    /// The 16-lane blocks as `RandomStream.Lanes / Vec.Count` parts of one vector each.
+    static void SampleRows<TV, Vec>(ReadOnlySpan<float> a, ref RandomStream rng, Span<float> s, Span<float> h, int rows, int n)
+        where TV : struct where Vec : IVec<TV>
+    {
+        var local = rng;
+        var one = Vec.Create(1f);
+        int parts = RandomStream.Lanes / Vec.Count;
+        for (int r = 0; r < rows; r++)
+        {
+            ref readonly float aRow = ref a[r * n];
+            ref float sRow = ref s[r * n], hRow = ref h[r * n];
+            int j = 0;
+            for (; j + RandomStream.Lanes <= n; j += RandomStream.Lanes)
+                for (int q = 0; q < parts; q++)
+                {
+                    nuint at = (nuint)(j + q * Vec.Count);
+                    var sv = Vec.Sigmoid(Vec.Load(in aRow, at));
+                    var u = Vec.NextUniform(ref local, q);
+                    Vec.Store(sv, ref sRow, at);
+                    Vec.Store(Vec.And(Vec.LessThan(u, sv), one), ref hRow, at);
+                }
+            if (j < n)
+                for (int q = 0; q < parts; q++)
+                {
+                    // as the Vector512 path: the last block over the row's last 16 columns, each
+                    // part's old lanes of s read before it is written (s may be a)
+                    nuint at = (nuint)(n - RandomStream.Lanes + q * Vec.Count);
+                    var old = RowBlocks.OldLanes<TV, Vec>(n, q);
+                    var oldS = Vec.Load(in sRow, at);
+                    var sv = Vec.Sigmoid(Vec.Load(in aRow, at));
+                    var u = Vec.NextUniform(ref local, q);
+                    Vec.Store(Vec.Select(old, oldS, sv), ref sRow, at);
+                    Vec.Store(Vec.Select(old, Vec.Load(in hRow, at), Vec.And(Vec.LessThan(u, sv), one)), ref hRow, at);
+                }
         }
         rng = local;
     }

@@ -4,7 +4,8 @@
 //             forward  a += (h - r) W^T: row i of a adds the rows of W^T that row i of h - r selects
 //   Scatter   c[index[t], :] +-= source[i, :] for every t in plus(i) (+) and minus(i) (-)
 //             weight gradient G(W)^T += (h - r)^T d: row i of d goes to the rows of G^T it selects
-// Variants: Vector512 and a scalar reference (SumReference, ScatterReference) for each.
+// Variants: Vector512 (here), Vector256 and Vector128 (SignedRowSum.Vector256And128.cs) and a
+// scalar reference (SumReference, ScatterReference) for each.
 // The Vector512 paths sweep 32- then 16-column strips (Scatter 64-column strips first) so that
 // the strip of the randomly accessed operand (W^T's for Sum, G^T's for Scatter: 200 rows x 32
 // columns = 25 KiB) stays in L1. The last 1..15 columns are handled by a full 16-lane strip that
@@ -17,7 +18,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace SimdSfnn.Tensors;
 
-public static unsafe class SignedRowSum
+public static unsafe partial class SignedRowSum
 {
     /// `c[i * ldc + j] = initial[(i / rowsPerInitial) * ldc + j]
     ///                 + sum_{t in [plusStart[i], plusEnd[i])} source[plusIndex[t] * ldSource + j]
@@ -55,7 +56,7 @@ public static unsafe class SignedRowSum
     {
         int lists = plusStart.Length;
         if (lists == 0 || width == 0) return;
-        if (!KernelIsa.UseVector512 || !Avx512F.IsSupported || width < 16)
+        if (!Vectors(width))
         {
             SumReference(plusIndex, plusStart, plusEnd, minusIndex, minusStart, minusEnd, source, ldSource, c, ldc, width, initial, rowsPerInitial);
             return;
@@ -66,6 +67,8 @@ public static unsafe class SignedRowSum
         {
             var all = new Lists(pPlus, pPlusStart, pPlusEnd, pMinus, pMinusStart, pMinusEnd, lists);
             var start = new Initial(pInitial, rowsPerInitial);
+            if (KernelIsa.UseVector256) { Gather<Vector256<float>, Vec256>(all, pSource, ldSource, pc, ldc, width, start); return; }
+            if (KernelIsa.UseVector128) { Gather<Vector128<float>, Vec128>(all, pSource, ldSource, pc, ldc, width, start); return; }
             int j0 = 0;
             for (; width - j0 >= 32; j0 += 32) Gather32(all, pSource + j0, ldSource, pc + j0, ldc, start.At(j0));
             for (; width - j0 >= 16; j0 += 16) Gather16(all, pSource + j0, ldSource, pc + j0, ldc, start.At(j0), Vector512<float>.AllBitsSet);
@@ -139,7 +142,7 @@ public static unsafe class SignedRowSum
     {
         int rows = plusStart.Length;
         if (rows == 0 || width == 0) return;
-        if (!KernelIsa.UseVector512 || !Avx512F.IsSupported || width < 16)
+        if (!Vectors(width))
         {
             ScatterReference(plusIndex, plusStart, plusEnd, minusIndex, minusStart, minusEnd, source, ldSource, c, ldc, width);
             return;
@@ -149,6 +152,8 @@ public static unsafe class SignedRowSum
         fixed (float* pSource = source, pc = c)
         {
             var all = new Lists(pPlus, pPlusStart, pPlusEnd, pMinus, pMinusStart, pMinusEnd, rows);
+            if (KernelIsa.UseVector256) { Scatter<Vector256<float>, Vec256>(all, pSource, ldSource, pc, ldc, width); return; }
+            if (KernelIsa.UseVector128) { Scatter<Vector128<float>, Vec128>(all, pSource, ldSource, pc, ldc, width); return; }
             int j0 = 0;
             for (; width - j0 >= 64; j0 += 64) Scatter64(all, pSource + j0, ldSource, pc + j0, ldc);
             for (; width - j0 >= 32; j0 += 32) Scatter32(all, pSource + j0, ldSource, pc + j0, ldc);
@@ -157,6 +162,15 @@ public static unsafe class SignedRowSum
                 Scatter16(all, pSource + width - 16, ldSource, pc + width - 16, ldc, TailLanes(width - j0));
         }
     }
+
+    /// Whether a vector path runs: at least one vector's width (16, 8 or 4 columns).
+    static bool Vectors(int width) => KernelIsa.Current switch
+    {
+        Isa.Vector512 => Avx512F.IsSupported && width >= 16,
+        Isa.Vector256 => width >= 8,
+        Isa.Vector128 => width >= 4,
+        _ => false,
+    };
 
     public static void SumReference(ReadOnlySpan<int> plusIndex, ReadOnlySpan<int> plusStart, ReadOnlySpan<int> plusEnd,
                                     ReadOnlySpan<int> minusIndex, ReadOnlySpan<int> minusStart, ReadOnlySpan<int> minusEnd,

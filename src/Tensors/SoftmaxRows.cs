@@ -2,7 +2,8 @@
 // label, both shifted by the row's largest logit so that nothing overflows (hand-written: the
 // classifier's rows have 10 classes, and a library call per row cost more than the arithmetic).
 //   Compute     dispatch: Vector512 for rows of at most 16 (one vector each: -inf past the row,
-//               FastExp, one log per row), else row by row through TensorPrimitives
+//               FastExp, one log per row); Vector256 and Vector128 the same with a row as two or
+//               four vectors (one generic kernel); else row by row through TensorPrimitives
 //   Reference   scalar, in double
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
@@ -17,11 +18,18 @@ public static class SoftmaxRows
                                Span<float> p, Span<float> logLabel)
     {
         Check(o, rows, n, labels, rowsPerLabel, p, logLabel);
-        if (!KernelIsa.UseVector512 || n > 16 || n == 0)
+        if (KernelIsa.Current == Isa.Scalar || n > 16 || n == 0)
         {
             for (int r = 0; r < rows; r++) ByLibrary(o.Slice(r * n, n), labels[r / rowsPerLabel], p.Slice(r * n, n), out logLabel[r]);
             return;
         }
+        if (KernelIsa.UseVector256) Compute<Vector256<float>, Vec256>(o, rows, n, labels, rowsPerLabel, p, logLabel);
+        else if (KernelIsa.UseVector128) Compute<Vector128<float>, Vec128>(o, rows, n, labels, rowsPerLabel, p, logLabel);
+        else Compute512(o, rows, n, labels, rowsPerLabel, p, logLabel);
+    }
+
+    static void Compute512(ReadOnlySpan<float> o, int rows, int n, ReadOnlySpan<int> labels, int rowsPerLabel, Span<float> p, Span<float> logLabel)
+    {
         var inRow = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(n)).AsSingle();
         var negativeInfinity = Vector512.Create(float.NegativeInfinity);
         Span<float> last = stackalloc float[16];
@@ -56,6 +64,52 @@ public static class SoftmaxRows
                 last[..n].CopyTo(p.Slice(r * n, n));
             }
         }
+    }
+
+    /// A row of n <= 16 as its first ceil(n / Vec.Count) vectors: the max, then exp(o - max) written
+    /// to p and summed, then p scaled, each pass over the row in L1.
+    static unsafe void Compute<TV, Vec>(ReadOnlySpan<float> o, int rows, int n, ReadOnlySpan<int> labels, int rowsPerLabel,
+                                        Span<float> p, Span<float> logLabel) where TV : struct where Vec : IVec<TV>
+    {
+        int parts = (n + Vec.Count - 1) / Vec.Count, span = parts * Vec.Count;
+        var negativeInfinity = Vec.Create(float.NegativeInfinity);
+        float* last = stackalloc float[16];
+        fixed (float* po = o, pp = p)
+            for (int r = 0; r < rows; r++)
+            {
+                // a row is read and written in place while its vectors fit before the end
+                bool whole = r * n + span <= o.Length && r * n + span <= p.Length;
+                float* logits = po + r * n, probabilities = pp + r * n;
+                if (!whole)
+                {
+                    o.Slice(r * n, n).CopyTo(new Span<float>(last, 16));
+                    logits = probabilities = last;
+                }
+                var largest = negativeInfinity;
+                for (int q = 0; q < parts; q++)
+                    largest = Vec.Max(largest, Vec.Select(Vec.FirstLanes(n - q * Vec.Count), Vec.Load(logits + q * Vec.Count), negativeInfinity));
+                float max = Vec.MaxLane(largest);
+                float label = o[r * n + labels[r / rowsPerLabel]];
+                if (float.IsInfinity(max) || float.IsNaN(max))
+                {
+                    ByLibrary(o.Slice(r * n, n), labels[r / rowsPerLabel], p.Slice(r * n, n), out logLabel[r]);
+                    continue;
+                }
+                var shift = Vec.Create(max);
+                var total = Vec.Create(0f);
+                for (int q = 0; q < parts; q++)
+                {
+                    // lanes past the row are zero here and, when whole, the next row's, rewritten next
+                    var e = Vec.And(Vec.FastExp(Vec.Subtract(Vec.Load(logits + q * Vec.Count), shift)), Vec.FirstLanes(n - q * Vec.Count));
+                    Vec.Store(e, probabilities + q * Vec.Count);
+                    total = Vec.Add(total, e);
+                }
+                float sum = Vec.Sum(total);
+                logLabel[r] = label - max - MathF.Log(sum); // (label - max) first: rounded at its own size, not max's
+                var scale = Vec.Create(1f / sum);
+                for (int q = 0; q < parts; q++) Vec.Store(Vec.Multiply(Vec.Load(probabilities + q * Vec.Count), scale), probabilities + q * Vec.Count);
+                if (!whole) new ReadOnlySpan<float>(last, n).CopyTo(p.Slice(r * n, n));
+            }
     }
 
     /// `d = weight (onehot(label) - p)`: the gradient of `weight log P(label)` with respect to the

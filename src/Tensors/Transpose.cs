@@ -3,8 +3,10 @@
 //   AddRows     destination (cols, rows) += source (rows, cols), source rows ld apart
 //   Block16     one 16 x 16 block in registers (also packs W_1 for MatMul's forward)
 // Variants: Vector512 (whole 16 x 16 blocks transposed in registers; the columns past the last
-// whole block by gathers of 16 source rows per destination vector) and the scalar references
-// RowsReference and AddRowsReference; the last rows % 16 go through the scalar loop. The second
+// whole block by gathers of 16 source rows per destination vector); Vector256 and Vector128 (one
+// generic loop over 8 x 8 blocks shuffled with AVX, `Block8`, or 4 x 4 blocks with the portable
+// API, `Block4`; the columns past the last whole block scalar) and the scalar references
+// RowsReference and AddRowsReference; the rows past the last whole block go through the scalar loop. The second
 // layer's W_2^T and G(W_2)^T: 40000 entries per step and per pass, about 1.6% of a G3 training
 // profile when they were scalar.
 using System.Runtime.CompilerServices;
@@ -21,6 +23,13 @@ public static class Transpose
     {
         endColumn = Math.Min(endColumn, cols);
         CheckRows(source, rows, cols, destination, ld, firstColumn);
+        if (KernelIsa.UseVector256 || KernelIsa.UseVector128)
+        {
+            fixed (float* src = source, dst = destination)
+                if (KernelIsa.UseVector256) Rows<Vector256<float>, Vec256>(src, rows, cols, dst, ld, firstColumn, endColumn);
+                else Rows<Vector128<float>, Vec128>(src, rows, cols, dst, ld, firstColumn, endColumn);
+            return;
+        }
         int vectorRows = Gathers(rows, cols) ? rows / 16 * 16 : 0;
         fixed (float* src = source, dst = destination)
         {
@@ -53,6 +62,13 @@ public static class Transpose
     public static unsafe void AddRows(ReadOnlySpan<float> source, int rows, int cols, int ld, Span<float> destination)
     {
         CheckAdd(source, rows, cols, ld, destination);
+        if (KernelIsa.UseVector256 || KernelIsa.UseVector128)
+        {
+            fixed (float* src = source, dst = destination)
+                if (KernelIsa.UseVector256) AddRows<Vector256<float>, Vec256>(src, rows, cols, ld, dst);
+                else AddRows<Vector128<float>, Vec128>(src, rows, cols, ld, dst);
+            return;
+        }
         int vectorRows = Gathers(rows, ld) ? rows / 16 * 16 : 0;
         fixed (float* src = source, dst = destination)
         {
@@ -76,6 +92,90 @@ public static class Transpose
         CheckAdd(source, rows, cols, ld, destination);
         for (int j = 0; j < cols; j++)
             for (int i = 0; i < rows; i++) destination[j * rows + i] += source[i * ld + j];
+    }
+
+    /// Whole `Vec.Count`-square blocks, each column's rows past the last block and the columns
+    /// past the last block scalar.
+    static unsafe void Rows<TV, Vec>(float* src, int rows, int cols, float* dst, int ld, int firstColumn, int endColumn)
+        where TV : struct where Vec : IVec<TV>
+    {
+        int n = Vec.Count, blockRows = rows / n * n, j = firstColumn;
+        for (; j + n <= endColumn; j += n)
+        {
+            for (int i0 = 0; i0 < blockRows; i0 += n) Vec.Transpose(src + i0 * cols + j, cols, dst + j * ld + i0, ld);
+            for (int c = j; c < j + n; c++)
+                for (int i = blockRows; i < rows; i++) dst[c * ld + i] = src[i * cols + c];
+        }
+        for (; j < endColumn; j++)
+            for (int i = 0; i < rows; i++) dst[j * ld + i] = src[i * cols + j];
+    }
+
+    /// Each square block transposed into registers' worth of stack, then added row by row.
+    static unsafe void AddRows<TV, Vec>(float* src, int rows, int cols, int ld, float* dst) where TV : struct where Vec : IVec<TV>
+    {
+        int n = Vec.Count, blockRows = rows / n * n, j = 0;
+        float* block = stackalloc float[n * n];
+        for (; j + n <= cols; j += n)
+        {
+            for (int i0 = 0; i0 < blockRows; i0 += n)
+            {
+                Vec.Transpose(src + i0 * ld + j, ld, block, n);
+                for (int c = 0; c < n; c++)
+                {
+                    float* target = dst + (j + c) * rows + i0;
+                    Vec.Store(Vec.Add(Vec.Load(target), Vec.Load(block + c * n)), target);
+                }
+            }
+            for (int c = j; c < j + n; c++)
+                for (int i = blockRows; i < rows; i++) dst[c * rows + i] += src[i * ld + c];
+        }
+        for (; j < cols; j++)
+            for (int i = 0; i < rows; i++) dst[j * rows + i] += src[i * ld + j];
+    }
+
+    /// `destination[c * destinationStride + r] = source[r * sourceStride + c]` for r, c < 8, in
+    /// AVX registers: pairs of floats interleaved, pairs of pairs, then 128-bit halves swapped.
+    internal static unsafe void Block8(float* source, nint sourceStride, float* destination, nint destinationStride)
+    {
+        var t0 = Avx.UnpackLow(Vector256.Load(source), Vector256.Load(source + sourceStride));
+        var t1 = Avx.UnpackHigh(Vector256.Load(source), Vector256.Load(source + sourceStride));
+        var t2 = Avx.UnpackLow(Vector256.Load(source + 2 * sourceStride), Vector256.Load(source + 3 * sourceStride));
+        var t3 = Avx.UnpackHigh(Vector256.Load(source + 2 * sourceStride), Vector256.Load(source + 3 * sourceStride));
+        var t4 = Avx.UnpackLow(Vector256.Load(source + 4 * sourceStride), Vector256.Load(source + 5 * sourceStride));
+        var t5 = Avx.UnpackHigh(Vector256.Load(source + 4 * sourceStride), Vector256.Load(source + 5 * sourceStride));
+        var t6 = Avx.UnpackLow(Vector256.Load(source + 6 * sourceStride), Vector256.Load(source + 7 * sourceStride));
+        var t7 = Avx.UnpackHigh(Vector256.Load(source + 6 * sourceStride), Vector256.Load(source + 7 * sourceStride));
+        // u_c holds column c of rows 0..3 in its low half and column c + 4 in its high half (u4.. rows 4..7)
+        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(u0, u4, 0x20).Store(destination);
+        Avx.Permute2x128(u1, u5, 0x20).Store(destination + destinationStride);
+        Avx.Permute2x128(u2, u6, 0x20).Store(destination + 2 * destinationStride);
+        Avx.Permute2x128(u3, u7, 0x20).Store(destination + 3 * destinationStride);
+        Avx.Permute2x128(u0, u4, 0x31).Store(destination + 4 * destinationStride);
+        Avx.Permute2x128(u1, u5, 0x31).Store(destination + 5 * destinationStride);
+        Avx.Permute2x128(u2, u6, 0x31).Store(destination + 6 * destinationStride);
+        Avx.Permute2x128(u3, u7, 0x31).Store(destination + 7 * destinationStride);
+    }
+
+    /// The same for r, c < 4 with the portable API: each pair of rows interleaved by a shuffle and a
+    /// select, then the 64-bit halves recombined.
+    internal static unsafe void Block4(float* source, nint sourceStride, float* destination, nint destinationStride)
+    {
+        var r0 = Vector128.Load(source); var r1 = Vector128.Load(source + sourceStride);
+        var r2 = Vector128.Load(source + 2 * sourceStride); var r3 = Vector128.Load(source + 3 * sourceStride);
+        var odd = Vector128.Create(0, -1, 0, -1).AsSingle();
+        var swap = Vector128.Create(1, 0, 3, 2);
+        var x0 = Vector128.ConditionalSelect(odd, Vector128.Shuffle(r1, swap), r0); // a0 b0 a2 b2
+        var x1 = Vector128.ConditionalSelect(odd, r1, Vector128.Shuffle(r0, swap)); // a1 b1 a3 b3
+        var y0 = Vector128.ConditionalSelect(odd, Vector128.Shuffle(r3, swap), r2);
+        var y1 = Vector128.ConditionalSelect(odd, r3, Vector128.Shuffle(r2, swap));
+        Vector128.Create(x0.GetLower(), y0.GetLower()).Store(destination);
+        Vector128.Create(x1.GetLower(), y1.GetLower()).Store(destination + destinationStride);
+        Vector128.Create(x0.GetUpper(), y0.GetUpper()).Store(destination + 2 * destinationStride);
+        Vector128.Create(x1.GetUpper(), y1.GetUpper()).Store(destination + 3 * destinationStride);
     }
 
     /// `destination[c * destinationStride + r] = source[r * sourceStride + c]` for r, c < 16: four

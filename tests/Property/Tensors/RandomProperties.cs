@@ -24,6 +24,28 @@ public sealed class RandomProperties
         }
     }
 
+    [Fact]
+    public void Halves_and_quarters_of_blocks_are_the_blocks_lanes()
+    {
+        var whole = RandomStream.Create(42, 9);
+        var halves = RandomStream.Create(42, 9);
+        var quarters = RandomStream.Create(42, 9);
+        for (int block = 0; block < 100; block++)
+        {
+            var expected = whole.NextUniformBlock();
+            // halves in either order, as long as both are drawn
+            var h1 = block % 2 == 0 ? halves.NextUniformHalf(1) : default;
+            var h0 = halves.NextUniformHalf(0);
+            if (block % 2 == 1) h1 = halves.NextUniformHalf(1);
+            var q = new[] { quarters.NextUniformQuarter(0), quarters.NextUniformQuarter(1), quarters.NextUniformQuarter(2), quarters.NextUniformQuarter(3) };
+            for (int lane = 0; lane < 16; lane++)
+            {
+                Assert.Equal(expected.GetElement(lane), (lane < 8 ? h0 : h1).GetElement(lane % 8));
+                Assert.Equal(expected.GetElement(lane), q[lane / 4].GetElement(lane % 4));
+            }
+        }
+    }
+
     [Theory, MemberData(nameof(Isas))]
     public void Sampling_kernels_match_references_bit_for_bit(Isa isa)
     {
