@@ -1,7 +1,6 @@
 using SimdSfnn.Nn.Passes;
 using SimdSfnn.Nn.Training;
 using SimdSfnn.Nn.Workers;
-using SimdSfnn.Nn;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Nn.Evaluation;

@@ -1,5 +1,4 @@
 using SimdSfnn.Nn.Passes;
-using SimdSfnn.Nn;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Nn.Evaluation;

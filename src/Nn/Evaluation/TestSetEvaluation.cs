@@ -2,7 +2,6 @@ using System.Numerics.Tensors;
 using SimdSfnn.Nn.Passes;
 using SimdSfnn.Nn.Training;
 using SimdSfnn.Nn.Workers;
-using SimdSfnn.Nn;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Nn.Evaluation;

@@ -1,5 +1,4 @@
 using SimdSfnn.Nn.Workers;
-using SimdSfnn.Nn;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Nn.Passes;

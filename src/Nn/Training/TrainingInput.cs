@@ -1,4 +1,3 @@
-using SimdSfnn.Nn;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Nn.Training;

@@ -2,7 +2,6 @@ using System.Numerics.Tensors;
 using SimdSfnn.Nn.Estimation;
 using SimdSfnn.Nn.Passes;
 using SimdSfnn.Nn.Workers;
-using SimdSfnn.Nn;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Nn.Training;
@@ -66,7 +65,7 @@ public sealed class TrainingStep : IShardedWork
         sliceFinite = new bool[pool.ThreadCount];
         shardSum = new ShardSum(this);
         layouts = new WeightLayouts(shape, secondTransposed: Samples > 1);
-        ranges = CutParameters(shape, layouts, Gradient, pool.ThreadCount);
+        ranges = ParameterCut.Deal(shape, layouts, Gradient, pool.ThreadCount);
         rangeUpdate = new RangeUpdate(this);
         sliceParametersFinite = new bool[pool.ThreadCount];
         if (splitUnits && UnitSplitStep.AppliesTo(estimator, pool.ThreadCount)) unitSplit = new UnitSplitStep(shape, pool.ThreadCount, batchSize);
@@ -256,41 +255,6 @@ public sealed class TrainingStep : IShardedWork
         sliceFinite[slice] = gradientFinite;
         sliceParametersFinite[slice] = parametersFinite;
     }
-
-    /// The parameters cut for the fused update: every laid-out W_l into bands of whole 32-row panels
-    /// (a W_l of at most 16 rows that only W_2^T holds: one band), every other W_l and every bias
-    /// whole; dealt to the workers in order, about equal shares of floats each.
-    static ParameterRange[] CutParameters(NetworkShape shape, WeightLayouts layouts, Parameters offsets, int workers)
-    {
-        var cut = new List<(int Start, int Length, int Layer, int RowStart, int RowEnd)>();
-        for (int l = 0; l < shape.LayerCount; l++)
-        {
-            int rows = shape.Sizes[l + 1], inputs = shape.Sizes[l], start = offsets.WeightOffset(l);
-            int band = layouts.Packed(l) is not null ? MatMul.PanelWidth : rows;
-            if (!layouts.LaysOut(l)) cut.Add((start, rows * inputs, -1, 0, 0));
-            else
-                for (int r = 0; r < rows; r += band)
-                {
-                    int end = Math.Min(rows, r + band);
-                    cut.Add((start + r * inputs, (end - r) * inputs, l, r, end));
-                }
-            cut.Add((offsets.BiasOffset(l), rows, -1, 0, 0));
-        }
-        long total = shape.ParameterCount, before = 0;
-        var ranges = new ParameterRange[cut.Count];
-        for (int i = 0; i < cut.Count; i++)
-        {
-            var c = cut[i];
-            int worker = (int)Math.Min(workers - 1, (before + c.Length / 2) * workers / Math.Max(1, total));
-            ranges[i] = new ParameterRange(c.Start, c.Length, c.Layer, c.RowStart, c.RowEnd, worker);
-            before += c.Length;
-        }
-        return ranges;
-    }
-
-    /// `[Start, Start + Length)` of the parameters, worker `Worker`'s; rows `[RowStart, RowEnd)`
-    /// of `W_Layer` to lay out again after the step, or `Layer` -1.
-    readonly record struct ParameterRange(int Start, int Length, int Layer, int RowStart, int RowEnd, int Worker);
 
     sealed class RangeUpdate(TrainingStep owner) : IShardedWork
     {

@@ -2,7 +2,6 @@ using System.Numerics.Tensors;
 using System.Runtime.ExceptionServices;
 using SimdSfnn.Nn.Estimation;
 using SimdSfnn.Nn.Workers;
-using SimdSfnn.Nn;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Nn.Training;
