@@ -17,7 +17,7 @@ public sealed class GradientDraws(NetworkShape shape, IGradientEstimator estimat
     /// `label` is used by the softmax head, `target` (length nOut) by the Bernoulli head.
     public MonteCarloMoments Run(Parameters theta, ReadOnlySpan<float> x, int label, ReadOnlySpan<float> target, long draws, ulong seed)
     {
-        if (draws < 1) throw new ArgumentOutOfRangeException(nameof(draws));
+        ArgumentOutOfRangeException.ThrowIfLessThan(draws, 1);
         int P = draw.Data.Length;
         var mean = new double[P];
         var m2 = new double[P];

@@ -21,13 +21,13 @@ public static class BenchCommand
         var args = new ArgumentReader(rest, ["phases"]);
         var task = CommonOptions.Task(args);
         var estimatorKind = CommonOptions.Estimator(args);
-        int samples = args.Int("samples", estimatorKind == EstimatorKind.Deterministic ? 1 : 20, 1, 100_000);
+        int samples = args.Count("samples", estimatorKind == EstimatorKind.Deterministic ? 1 : 20, 1, 100_000);
         int[] layers = args.IntList("layers", [200, 200]);
-        int batch = args.Int("batch", 100, 1, 100_000);
+        int batch = args.Count("batch", 100, 1, 100_000);
         int threads = CommonOptions.Threads(args);
-        int steps = args.Int("steps", 100, 1, 1_000_000);
-        int rounds = args.Int("rounds", 5, 1, 1000);
-        int epochSize = args.Int("epoch-size", 60_000, 1);
+        int steps = args.Count("steps", 100, 1, 1_000_000);
+        int rounds = args.Count("rounds", 5, 1, 1000);
+        int epochSize = args.Count("epoch-size", 60_000, 1);
         bool phases = args.Flag("phases");
         args.RefuseUnknown(0);
 
@@ -173,7 +173,7 @@ static unsafe class ThreadCpu
     {
         if (!OperatingSystem.IsLinux()) return (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
         long* timespec = stackalloc long[2];
-        ClockGetTime(3, timespec);
+        if (ClockGetTime(3, timespec) != 0) return (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
         return timespec[0] * 1_000_000_000 + timespec[1];
     }
 }

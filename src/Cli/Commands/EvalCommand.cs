@@ -21,12 +21,12 @@ public static class EvalCommand
     {
         var args = new ArgumentReader(rest, ["curve"]);
         if (args.Positional.Count == 0) throw new BadInputException("eval needs a checkpoint: sfnn eval CHECKPOINT [--samples M]");
-        int samples = args.Int("samples", 100, 1, 100_000);
+        int samples = args.Count("samples", 100, 1, 100_000);
         int threads = CommonOptions.Threads(args);
-        ulong? seed = args.Has("seed") ? args.ULong("seed", 1) : null;
+        ulong? seed = args.Has("seed") ? args.Seed("seed", 1) : null;
         bool curve = args.Flag("curve");
         var checkpoint = Checkpoint.Load(args.Positional[0]);
-        string outDir = args.String("out", Path.GetDirectoryName(Path.GetFullPath(args.Positional[0]))!);
+        string outDir = args.Text("out", Path.GetDirectoryName(Path.GetFullPath(args.Positional[0]))!);
         var settings = checkpoint.Settings;
         var progress = Progress.ForStandardError();
         var dataset = CommonOptions.Data(args, progress);

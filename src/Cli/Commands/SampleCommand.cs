@@ -23,13 +23,13 @@ public static class SampleCommand
         var settings = checkpoint.Settings;
         if (settings.Task != TaskKind.Structured)
             throw new BadInputException($"{path}: sample draws completions of the structured task, but this checkpoint is a {settings.TaskName} network");
-        int completions = args.Int("completions", 10, 1, 100);
-        int ambiguous = args.Int("ambiguous", 0, 0, 100);
-        int search = args.Int("search", 1000, 1, int.MaxValue);
-        ulong seed = args.ULong("seed", settings.Seed);
-        string? digitList = args.String("digits");
+        int completions = args.Count("completions", 10, 1, 100);
+        int ambiguous = args.Count("ambiguous", 0, 0, 100);
+        int search = args.Count("search", 1000, 1, int.MaxValue);
+        ulong seed = args.Seed("seed", settings.Seed);
+        string? digitList = args.Text("digits");
         if (digitList is not null && ambiguous > 0) throw new BadInputException("options --digits and --ambiguous exclude each other");
-        string output = args.String("out", Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, ambiguous > 0 ? "samples-ambiguous.png" : "samples.png"));
+        string output = args.Text("out", Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, ambiguous > 0 ? "samples-ambiguous.png" : "samples.png"));
         if (!output.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new BadInputException($"option --out wants a .png file, got '{output}'");
         var dataset = CommonOptions.Data(args, Progress.ForStandardError());
         args.RefuseUnknown(1);

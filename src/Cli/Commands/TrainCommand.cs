@@ -24,10 +24,10 @@ public static class TrainCommand
         var args = new ArgumentReader(rest, ["resume"]);
         var settings = CommonOptions.Training(args);
         bool resume = args.Flag("resume");
-        string? outDir = args.String("out");
-        int evalSamples = args.Int("eval-samples", 100, 1, 100_000);
-        int monitorSamples = args.Int("monitor-samples", 10, 1, 100_000);
-        int stopAfter = args.Int("stop-after", settings.Epochs, 1, settings.Epochs);
+        string? outDir = args.Text("out");
+        int evalSamples = args.Count("eval-samples", 100, 1, 100_000);
+        int monitorSamples = args.Count("monitor-samples", 10, 1, 100_000);
+        int stopAfter = args.Count("stop-after", settings.Epochs, 1, settings.Epochs);
         args.Expect("data"); // read below, once every option is known to be valid
         args.RefuseUnknown(0);
         if (settings.C is not null && settings.Estimator != EstimatorKind.G5)
@@ -75,7 +75,7 @@ public static class TrainCommand
         var trainer = new Trainer(settings, data, outDir, progress)
         {
             EvalSamples = evalSamples, MonitorSamples = monitorSamples, Resume = resume, StopAfter = stopAfter, Cancel = cancel.Token,
-            Pause = PausePoint.FromEnvironment(cancel.Token, progress),
+            Pause = PausePoint.FromEnvironment(progress, cancel.Token),
         };
         try
         {

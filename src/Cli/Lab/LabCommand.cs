@@ -20,7 +20,7 @@ public static class LabCommand
         var reader = new ArgumentReader(args, ["report"]);
         if (reader.Flag("report"))
         {
-            string outDirectory = reader.String("out", Path.Combine("runs", "lab-report"));
+            string outDirectory = reader.Text("out", Path.Combine("runs", "lab-report"));
             reader.RefuseUnknown(maxPositional: 0);
             LabReport.Write(Console.Out, outDirectory);
             return 0;

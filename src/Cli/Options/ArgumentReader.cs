@@ -57,13 +57,13 @@ public sealed class ArgumentReader
         return true;
     }
 
-    public string? String(string name) => Has(name) ? options[name] : null;
+    public string? Text(string name) => Has(name) ? options[name] : null;
 
-    public string String(string name, string fallback) => String(name) ?? fallback;
+    public string Text(string name, string fallback) => Text(name) ?? fallback;
 
-    public int Int(string name, int fallback, int min, int max = int.MaxValue)
+    public int Count(string name, int fallback, int min, int max = int.MaxValue)
     {
-        string? text = String(name);
+        string? text = Text(name);
         if (text is null) return fallback;
         if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
             throw new BadInputException($"option --{name} wants an integer, got '{text}'");
@@ -72,18 +72,18 @@ public sealed class ArgumentReader
         return value;
     }
 
-    public ulong ULong(string name, ulong fallback)
+    public ulong Seed(string name, ulong fallback)
     {
-        string? text = String(name);
+        string? text = Text(name);
         if (text is null) return fallback;
         if (!ulong.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong value))
             throw new BadInputException($"option --{name} wants a non-negative integer, got '{text}'");
         return value;
     }
 
-    public double Double(string name, double fallback, double min, double max, bool minExclusive = false)
+    public double Number(string name, double fallback, double min, double max, bool minExclusive = false)
     {
-        string? text = String(name);
+        string? text = Text(name);
         if (text is null) return fallback;
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
             throw new BadInputException($"option --{name} wants a number, got '{text}'");
@@ -97,7 +97,7 @@ public sealed class ArgumentReader
     /// A comma-separated list of positive integers, e.g. `--layers 200,200`.
     public int[] IntList(string name, int[] fallback)
     {
-        string? text = String(name);
+        string? text = Text(name);
         if (text is null) return fallback;
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var values = new int[parts.Length];

@@ -24,7 +24,7 @@ public static class CommonOptions
         _ => 0.1,
     };
 
-    public static TaskKind Task(ArgumentReader args) => args.String("task", "classify") switch
+    public static TaskKind Task(ArgumentReader args) => args.Text("task", "classify") switch
     {
         "classify" => TaskKind.Classify,
         "structured" => TaskKind.Structured,
@@ -33,7 +33,7 @@ public static class CommonOptions
 
     public static EstimatorKind Estimator(ArgumentReader args)
     {
-        string name = args.String("estimator", "G3");
+        string name = args.Text("estimator", "G3");
         return EstimatorRegistry.TryParse(name, out var kind) ? kind
             : throw new BadInputException($"option --estimator must be one of {string.Join(", ", EstimatorRegistry.Names)}, got '{name}'");
     }
@@ -42,7 +42,7 @@ public static class CommonOptions
     {
         var task = Task(args);
         var estimator = Estimator(args);
-        int samples = args.Int("samples", estimator == EstimatorKind.Deterministic ? 1 : 20, 1, 100_000);
+        int samples = args.Count("samples", estimator == EstimatorKind.Deterministic ? 1 : 20, 1, 100_000);
         if (estimator == EstimatorKind.Deterministic && samples != 1)
             throw new BadInputException("option --samples must be 1 with --estimator deterministic (it draws no samples)");
         return new RunSettings
@@ -51,23 +51,23 @@ public static class CommonOptions
             Estimator = estimator,
             Samples = samples,
             Layers = args.IntList("layers", [200, 200]),
-            Epochs = args.Int("epochs", task == TaskKind.Classify ? 50 : 100, 1, 100_000),
-            LearningRate = args.Double("lr", DefaultLearningRate(task, estimator), 0, 100, minExclusive: true),
-            Batch = args.Int("batch", 100, 1, 1_000_000),
-            Seed = args.ULong("seed", 1),
+            Epochs = args.Count("epochs", task == TaskKind.Classify ? 50 : 100, 1, 100_000),
+            LearningRate = args.Number("lr", DefaultLearningRate(task, estimator), 0, 100, minExclusive: true),
+            Batch = args.Count("batch", 100, 1, 1_000_000),
+            Seed = args.Seed("seed", 1),
             Threads = Threads(args),
-            InputNoise = args.Double("noise", task == TaskKind.Classify ? 0.4 : 0, 0, 100),
-            C = args.Has("c") ? args.Double("c", 0, -1e6, 1e6) : null,
-            TrainLimit = args.Int("train-limit", 0, 0),
+            InputNoise = args.Number("noise", task == TaskKind.Classify ? 0.4 : 0, 0, 100),
+            C = args.Has("c") ? args.Number("c", 0, -1e6, 1e6) : null,
+            TrainLimit = args.Count("train-limit", 0, 0),
         };
     }
 
-    public static int Threads(ArgumentReader args) => args.Int("threads", Environment.ProcessorCount, 1, 1024);
+    public static int Threads(ArgumentReader args) => args.Count("threads", Environment.ProcessorCount, 1, 1024);
 
     /// `--data DIR`, or MNIST fetched into the data folder on first use.
     public static Dataset Data(ArgumentReader args, Progress progress)
     {
-        string? dir = args.String("data");
+        string? dir = args.Text("data");
         if (dir is not null)
         {
             if (!Directory.Exists(dir)) throw new BadInputException($"--data {dir}: no such directory");

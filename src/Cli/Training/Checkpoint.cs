@@ -83,7 +83,7 @@ public sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[]?
         if (!meta.TryGetValue("sizes", out var sizesText) || !meta.TryGetValue("head", out var headText))
             throw new BadInputException($"{path}: checkpoint metadata lacks 'sizes' or 'head'");
         var sizes = sizesText.Split('-').Select(s => int.TryParse(s, CultureInfo.InvariantCulture, out int v) ? v : -1).ToArray();
-        if (sizes.Length < 3 || sizes.Any(v => v < 0) || sizes.Skip(1).Any(v => v < 1) || !sizes[1..^1].SequenceEqual(settings.Layers))
+        if (sizes.Length < 3 || sizes.Any(v => v < 0) || sizes.Skip(1).Any(v => v < 1) || !sizes.AsSpan(1, sizes.Length - 2).SequenceEqual(settings.Layers))
             throw new BadInputException($"{path}: checkpoint metadata 'sizes' is '{sizesText}', which disagrees with 'layers'");
         var head = headText switch
         {

@@ -9,12 +9,12 @@ namespace SimdSfnn.Cli.Training;
 ///   `rename E.S`   a checkpoint of E epochs and S steps done, complete in its temporary file, before the rename
 ///   `epoch E`      after epoch E's checkpoint and progress line
 ///   `final`        after the last checkpoint, before the final evaluation and the summary
-public sealed class PausePoint(string? point, CancellationToken released, Progress progress)
+public sealed class PausePoint(string? point, Progress progress, CancellationToken released)
 {
     public const string Variable = "SFNN_TEST_PAUSE";
 
-    public static PausePoint FromEnvironment(CancellationToken released, Progress progress) =>
-        new(Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } point ? point : null, released, progress);
+    public static PausePoint FromEnvironment(Progress progress, CancellationToken released) =>
+        new(Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } point ? point : null, progress, released);
 
     public void At(string kind) => At(kind, -1, -1);
 

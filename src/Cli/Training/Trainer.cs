@@ -25,7 +25,7 @@ public sealed class Trainer(RunSettings settings, TaskData data, string outDir, 
     /// Set (by Ctrl-C) to stop after the current step with a checkpoint.
     public CancellationToken Cancel { get; init; }
     /// Where a test holds the run (`SFNN_TEST_PAUSE`); by default nowhere.
-    public PausePoint Pause { get; init; } = new(null, default, progress);
+    public PausePoint Pause { get; init; } = new(null, progress, default);
 
     public string CheckpointPath => Path.Combine(outDir, Checkpoint.FileName);
 

@@ -20,7 +20,7 @@ public sealed class CriterionCurve : IShardedWork
 
     public CriterionCurve(NetworkShape shape, WorkerPool pool, int maxSamples)
     {
-        if (maxSamples < 1) throw new ArgumentOutOfRangeException(nameof(maxSamples));
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSamples, 1);
         this.pool = pool;
         MaxSamples = maxSamples;
         int chunkExamples = Math.Max(1, TrainingStep.ChunkRows / maxSamples);

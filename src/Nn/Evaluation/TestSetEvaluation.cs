@@ -46,7 +46,7 @@ public sealed class TestSetEvaluation : IShardedWork
 
     public EvaluationResult Run(Parameters theta, ExampleSet data, int samples, bool sampled, ulong seed)
     {
-        if (samples > passes[0].MaxSamples) throw new ArgumentOutOfRangeException(nameof(samples));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(samples, passes[0].MaxSamples);
         this.theta = theta;
         this.data = data;
         this.samples = sampled ? samples : 1;

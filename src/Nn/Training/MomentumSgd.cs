@@ -20,7 +20,7 @@ public sealed class MomentumSgd(Parameters parameters, float momentum = 0.9f) : 
     public bool Step(ReadOnlySpan<float> gradient, float learningRate)
     {
         if (gradient.Length != Velocity.Length) throw new ArgumentException("gradient length differs from the parameters'");
-        return MomentumUpdate.Apply(parameters.Data, Velocity, gradient, Momentum, learningRate);
+        return MomentumUpdate.Apply(Parameters.Data, Velocity, gradient, Momentum, learningRate);
     }
 
     /// `Step` on the parameters `[start, start + gradient.Length)` only, `gradient` being their
@@ -30,7 +30,7 @@ public sealed class MomentumSgd(Parameters parameters, float momentum = 0.9f) : 
 
     /// `StepRange`, and whether every entry of `gradient` is finite, found in the same pass.
     public bool StepRange(int start, ReadOnlySpan<float> gradient, float learningRate, out bool gradientFinite) =>
-        MomentumUpdate.Apply(parameters.Data.AsSpan(start, gradient.Length), Velocity.AsSpan(start, gradient.Length),
+        MomentumUpdate.Apply(Parameters.Data.AsSpan(start, gradient.Length), Velocity.AsSpan(start, gradient.Length),
                              gradient, Momentum, learningRate, out gradientFinite);
 
     /// `Step` with the parameters split across the pool's workers, each updating the share of
@@ -50,7 +50,7 @@ public sealed class MomentumSgd(Parameters parameters, float momentum = 0.9f) : 
     void IShardedWork.Run(int shard)
     {
         var (start, length) = WorkerPool.BlockShare(Velocity.Length, shard, sliceFinite.Length);
-        sliceFinite[shard] = length == 0 || MomentumUpdate.Apply(parameters.Data.AsSpan(start, length), Velocity.AsSpan(start, length),
+        sliceFinite[shard] = length == 0 || MomentumUpdate.Apply(Parameters.Data.AsSpan(start, length), Velocity.AsSpan(start, length),
                                                                  pendingGradient.AsSpan(start, length), Momentum, pendingRate);
     }
 }

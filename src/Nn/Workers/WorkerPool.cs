@@ -34,7 +34,7 @@ public sealed class WorkerPool : IDisposable
 
     public WorkerPool(int threadCount)
     {
-        if (threadCount < 1) throw new ArgumentOutOfRangeException(nameof(threadCount));
+        ArgumentOutOfRangeException.ThrowIfLessThan(threadCount, 1);
         ThreadCount = threadCount;
         threads = new Thread[threadCount - 1];
         for (int i = 0; i < threads.Length; i++)

@@ -1,6 +1,6 @@
 using SimdSfnn.IO.Imaging;
 
-namespace SimdSfnn.Property.Imaging;
+namespace SimdSfnn.Property.IO;
 
 /// Each cell pixel lands in its own scale x scale block, dark for ink, with 1 px grey gaps
 /// around cells, red marks on the right pixel row, labels in margins; bad sizes are refused.

@@ -1,6 +1,6 @@
 using SimdSfnn.IO.Data;
 
-namespace SimdSfnn.Property.Data;
+namespace SimdSfnn.Property.IO;
 
 /// Data-set arrays below the huge-page threshold and above it (where they come uninitialised,
 /// pinned and advised) hold exactly what is written into them, at their full length.

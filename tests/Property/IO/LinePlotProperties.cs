@@ -3,7 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using SimdSfnn.IO.Imaging;
 
-namespace SimdSfnn.Property.Imaging;
+namespace SimdSfnn.Property.IO;
 
 /// The series land where their data says, in their own colours, inside the axes; the title is
 /// drawn above; ticks sit at round numbers that cover the data; bad input is refused.

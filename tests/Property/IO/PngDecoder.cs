@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace SimdSfnn.Property.Imaging;
+namespace SimdSfnn.Property.IO;
 
 /// A minimal PNG reader written apart from `Png`, with its own bit-at-a-time CRC, so a round
 /// trip checks the file format and not the encoder against itself. It accepts only what the

@@ -2,7 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using SimdSfnn.IO.Imaging;
 
-namespace SimdSfnn.Property.Imaging;
+namespace SimdSfnn.Property.IO;
 
 /// PNG output decoded by an independent reader gives back exactly the pixels written, for
 /// random sizes including 1x1 and odd widths; files are replaced whole; bad sizes are refused.

@@ -4,7 +4,7 @@ using SimdSfnn.Nn.Evaluation;
 using SimdSfnn.Nn.Workers;
 using SimdSfnn.Nn;
 
-namespace SimdSfnn.Property.Engine;
+namespace SimdSfnn.Property.Nn;
 
 /// The `eval --curve` computation: prefix criteria by a running log-sum-exp, and a curve whose
 /// last point is the evaluation's own `C_M`.

@@ -3,7 +3,7 @@ using SimdSfnn.Nn.Training;
 using SimdSfnn.Nn.Workers;
 using SimdSfnn.Nn;
 
-namespace SimdSfnn.Property.Engine;
+namespace SimdSfnn.Property.Nn;
 
 /// The deterministic net's gradient from the fast path equals central finite differences of
 /// the mean `log P(y | h = s)`, which checks the layouts of all three matrix products.

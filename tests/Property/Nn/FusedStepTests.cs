@@ -3,7 +3,7 @@ using SimdSfnn.Nn.Training;
 using SimdSfnn.Nn.Workers;
 using SimdSfnn.Nn;
 
-namespace SimdSfnn.Property.Engine;
+namespace SimdSfnn.Property.Nn;
 
 /// `ComputeAndStep` sums, steps and lays the weights out again in one pass per worker, and the
 /// next step reuses those layouts: it must leave the same bits as `Compute` and then `Step`.

@@ -2,7 +2,7 @@ using SimdSfnn.Nn.Training;
 using SimdSfnn.Nn.Workers;
 using SimdSfnn.Nn;
 
-namespace SimdSfnn.Property.Engine;
+namespace SimdSfnn.Property.Nn;
 
 /// The momentum step split across a pool's workers is the serial step, bit for bit, and reports
 /// an overflow in any worker's share.

@@ -3,7 +3,7 @@ using FsCheck.Fluent;
 using SimdSfnn.Estimators;
 using SimdSfnn.Nn.Passes;
 
-namespace SimdSfnn.Property.Engine;
+namespace SimdSfnn.Property.Nn;
 
 /// A pass told to overwrite the gradient writes every entry of it (a buffer full of NaN comes
 /// out clean) with what a pass adding to a zero buffer gives, on every path: dense, sums of

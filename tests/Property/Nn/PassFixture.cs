@@ -6,7 +6,7 @@ using SimdSfnn.Nn.Passes;
 using SimdSfnn.Nn;
 using SimdSfnn.Tensors;
 
-namespace SimdSfnn.Property.Engine;
+namespace SimdSfnn.Property.Nn;
 
 /// A small network with widths off the 16-lane grid, random inputs, labels and targets, and one
 /// forward and backward pass over them: for tests that compute a pass two ways and compare.

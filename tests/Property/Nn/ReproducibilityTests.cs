@@ -3,7 +3,7 @@ using SimdSfnn.Nn.Training;
 using SimdSfnn.Nn.Workers;
 using SimdSfnn.Nn;
 
-namespace SimdSfnn.Property.Engine;
+namespace SimdSfnn.Property.Nn;
 
 /// The same seed and thread count give the same bits; because every example draws from its
 /// own stream, another thread count changes only the order of the final sums.

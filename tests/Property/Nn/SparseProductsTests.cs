@@ -3,7 +3,7 @@ using FsCheck.Fluent;
 using SimdSfnn.Estimators;
 using SimdSfnn.Nn.Passes;
 
-namespace SimdSfnn.Property.Engine;
+namespace SimdSfnn.Property.Nn;
 
 /// `NetworkPass` computes the products with sampled states as sums of selected rows (the second
 /// layer from the differences to the rounded first-layer probabilities) where they win; forced

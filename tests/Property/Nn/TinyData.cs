@@ -1,6 +1,6 @@
 using SimdSfnn.Nn;
 
-namespace SimdSfnn.Property.Engine;
+namespace SimdSfnn.Property.Nn;
 
 /// Small learnable data sets made on the spot: each class is a random prototype, and an
 /// example is its class's prototype plus noise.

@@ -3,7 +3,7 @@ using SimdSfnn.Nn.Training;
 using SimdSfnn.Nn.Workers;
 using SimdSfnn.Nn;
 
-namespace SimdSfnn.Property.Engine;
+namespace SimdSfnn.Property.Nn;
 
 /// The deterministic net's step split by units (each worker owning a share of every layer's
 /// units) computes the gradient of the step split by examples: the same sums, in another order,

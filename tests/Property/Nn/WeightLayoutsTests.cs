@@ -4,7 +4,7 @@ using SimdSfnn.Estimators;
 using SimdSfnn.Nn.Passes;
 using SimdSfnn.Nn;
 
-namespace SimdSfnn.Property.Engine;
+namespace SimdSfnn.Property.Nn;
 
 /// A pass that reads the weights from shared `WeightLayouts` (prepared in parts, as the workers
 /// of a step do) computes exactly what a pass that lays them out itself computes: the same

@@ -3,7 +3,7 @@ using SimdSfnn.Nn.Training;
 using SimdSfnn.Nn.Workers;
 using SimdSfnn.Nn;
 
-namespace SimdSfnn.Property.Engine;
+namespace SimdSfnn.Property.Nn;
 
 [CollectionDefinition(nameof(AllocationCollection), DisableParallelization = true)]
 public sealed class AllocationCollection;

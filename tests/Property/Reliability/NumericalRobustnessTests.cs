@@ -5,7 +5,7 @@ using SimdSfnn.Nn.Evaluation;
 using SimdSfnn.Nn.Training;
 using SimdSfnn.Nn.Workers;
 using SimdSfnn.Nn;
-using SimdSfnn.Property.Engine;
+using SimdSfnn.Property.Nn;
 
 namespace SimdSfnn.Property.Reliability;
 
