@@ -16,7 +16,7 @@ public static class CommandHelp
         ["eval"] = "usage: sfnn eval CHECKPOINT [--samples M] [--curve] [--out DIR] [--data DIR] [--threads T] [--seed S]",
         ["sample"] = "usage: sfnn sample CHECKPOINT [--digits 0,1,2 | --ambiguous N [--search N]] [--completions K] [--out FILE.png] [--seed S] [--data DIR]",
         ["lab"] = "usage: sfnn lab SPEC.json | sfnn lab --report [--out DIR]",
-        ["bench"] = $"usage: sfnn bench {Common} [--steps N] [--rounds R] [--epoch-size N]",
+        ["bench"] = $"usage: sfnn bench {Common} [--steps N] [--rounds R] [--epoch-size N] [--phases]",
     };
 
     /// True when `args` (a command's arguments) ask for help.

@@ -8,7 +8,7 @@ namespace SimdSfnn.Property.Reliability;
 
 /// A checkpoint alone holds everything its forward pass needs: an evaluation written from the
 /// file format (no sfnn type is used to read or run it) gives `sfnn eval`'s numbers, and so does
-/// README's numpy script.
+/// the numpy script in docs/checkpoints.md.
 public sealed partial class StandaloneCheckpointTests
 {
     static readonly string Data = SyntheticIdx.Write(train: 300, test: 120, seed: 11);
@@ -56,7 +56,7 @@ public sealed partial class StandaloneCheckpointTests
     [Trait("Category", "Python")]
     [InlineData("deterministic")]
     [InlineData("G3")]
-    public void READMEs_numpy_script_gives_sfnn_evals_numbers(string estimator)
+    public void The_documented_numpy_script_gives_sfnn_evals_numbers(string estimator)
     {
         var run = new TrainRun(Data, "--estimator", estimator, "--samples", estimator == "G3" ? "4" : "1", "--epochs", "3");
         Assert.Equal(0, run.Run().ExitCode);
@@ -149,11 +149,11 @@ public sealed partial class StandaloneCheckpointTests
         return JsonDocument.Parse(eval.Stdout).RootElement.Clone();
     }
 
-    /// The ```python block after README's `<!-- evaluate.py -->` marker.
+    /// The ```python block after docs/checkpoints.md's `<!-- evaluate.py -->` marker.
     static string ReadmeScript()
     {
-        var match = ReadmeBlock().Match(File.ReadAllText(Repository.Path("README.md")));
-        Assert.True(match.Success, "README.md has no ```python block after <!-- evaluate.py -->");
+        var match = ReadmeBlock().Match(File.ReadAllText(Repository.Path("docs", "checkpoints.md")));
+        Assert.True(match.Success, "docs/checkpoints.md has no ```python block after <!-- evaluate.py -->");
         return match.Groups[1].Value;
     }
 
