@@ -18,6 +18,7 @@ public static class Program
             if (args.Length == 0) throw new BadInputException(Usage);
             var rest = args[1..];
             if (CommandHelp.Wanted(rest)) return CommandHelp.Print(args[0]);
+            if (KernelIsa.ForcedProblem is { } forcedProblem) throw new BadInputException(forcedProblem);
             return args[0] switch
             {
                 "train" => TrainCommand.Run(rest),

@@ -9,6 +9,7 @@ using SimdSfnn.Nn.Passes;
 using SimdSfnn.Nn.Training;
 using SimdSfnn.Nn.Workers;
 using SimdSfnn.Nn;
+using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli.Commands;
 
@@ -56,8 +57,8 @@ public static class BenchCommand
             cursor += batch;
         }
         for (int i = 0; i < Math.Max(10, steps / 5); i++) Step();
-        // whether the threads have a core each now, before and after the timing
-        double scalingBefore = threads > 1 ? ProcessorCheck.Scaling(pool) : 1;
+        // the path's FMA peak, and whether the threads have a core each now, before and after the timing
+        var peakBefore = ProcessorCheck.Measure(pool);
         var perStep = new double[rounds];
         var cpuPerStep = new double[rounds];
         using var process = Process.GetCurrentProcess();
@@ -71,7 +72,7 @@ public static class BenchCommand
             process.Refresh();
             cpuPerStep[r] = (process.TotalProcessorTime - cpu).TotalSeconds / steps;
         }
-        double scalingAfter = threads > 1 ? ProcessorCheck.Scaling(pool) : 1;
+        var peakAfter = ProcessorCheck.Measure(pool);
         Array.Sort(perStep);
         Array.Sort(cpuPerStep);
         double median = perStep[rounds / 2];
@@ -79,12 +80,18 @@ public static class BenchCommand
         // also counts the time the workers waited for a core.
         double cpuMedian = cpuPerStep[rounds / 2];
         double examplesPerSecond = batch / median;
+        double peak = Math.Max(peakBefore.AllThreads, peakAfter.AllThreads);
+        double flops = DenseFloor.FlopsPerStep(shape, batch, minibatch.Samples);
+        double overFloor = median / (flops / peak);
         string cores = threads > 1
-            ? string.Create(CultureInfo.InvariantCulture, $"; the {threads} threads' FMA rate {scalingBefore:F2} / {scalingAfter:F2} times one thread's (before / after)")
+            ? string.Create(CultureInfo.InvariantCulture, $"; the {threads} threads' FMA rate {peakBefore.Scaling:F2} / {peakAfter.Scaling:F2} times one thread's (before / after)")
             : "";
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{task.ToString().ToLowerInvariant()} {shape} {estimator.Name} M={minibatch.Samples} batch {batch}, {threads} threads: " +
             $"{median * 1e3:F3} ms/step (median of {rounds} x {steps}; {cpuMedian * 1e3:F3} CPU ms/step), {examplesPerSecond:F0} examples/s, {epochSize / examplesPerSecond:F3} s per {epochSize}-example epoch{cores}"));
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"kernel path {KernelIsa.Current}: FMA peak {peak / 1e9:F1} GFLOP/s on {threads} threads ({peakBefore.OneThread / 1e9:F1} on one); " +
+            $"the step's dense products, {flops / 1e9:F3} GFLOP, take {flops / peak * 1e3:F3} ms at that peak: the step is {overFloor:F2}x that floor"));
         Console.WriteLine(JsonLine.Write(new JsonObject
         {
             ["task"] = task.ToString().ToLowerInvariant(),
@@ -98,7 +105,13 @@ public static class BenchCommand
             ["examplesPerSecond"] = Math.Round(examplesPerSecond, 1),
             ["secondsPerEpoch"] = Math.Round(epochSize / examplesPerSecond, 4),
             // the threads' FMA rate at once over one thread's, the lower of before and after
-            ["fmaScaling"] = Math.Round(Math.Min(scalingBefore, scalingAfter), 2),
+            ["fmaScaling"] = Math.Round(Math.Min(peakBefore.Scaling, peakAfter.Scaling), 2),
+            ["kernelPath"] = KernelIsa.Current.ToString(),
+            // the FMA-only loop on all threads at once, the better of before and after, in GFLOP/s
+            ["fmaPeakGflops"] = Math.Round(peak / 1e9, 1),
+            ["denseGflopPerStep"] = Math.Round(flops / 1e9, 4),
+            // the step's time over its dense products' time at that peak
+            ["stepOverDenseFloor"] = Math.Round(overFloor, 3),
         }));
         return 0;
     }

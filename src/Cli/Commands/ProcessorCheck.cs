@@ -18,9 +18,10 @@ sealed class ProcessorCheck(int threads) : IShardedWork
     const int Iterations = 1_000_000;
     readonly float[] results = new float[threads];
 
-    /// All threads' FMA throughput over one thread's, from the best of five runs of each (a
-    /// thread the hypervisor stops for part of one run makes that run look like less).
-    public static double Scaling(WorkerPool pool)
+    /// The FMA peak of the current kernel path, measured now: one thread's and all the pool's
+    /// threads' at once, in FLOP/s (a multiply-add is two), each the best of five runs (a thread
+    /// the hypervisor stops for part of one run makes that run look like less).
+    public static FmaPeak Measure(WorkerPool pool)
     {
         var check = new ProcessorCheck(pool.ThreadCount);
         double one = double.MaxValue, all = double.MaxValue;
@@ -29,12 +30,23 @@ sealed class ProcessorCheck(int threads) : IShardedWork
             long start = Stopwatch.GetTimestamp();
             check.Run(0);
             one = Math.Min(one, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            // one thread is the pool: its scaling is 1 by definition, not a second timing
+            if (pool.ThreadCount == 1) continue;
             start = Stopwatch.GetTimestamp();
             pool.Run(check);
             all = Math.Min(all, Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
-        return pool.ThreadCount * one / all;
+        if (pool.ThreadCount == 1) all = one;
+        double flops = 2.0 * FmaChains.FmasPerIteration * Iterations;
+        return new FmaPeak(flops / one, pool.ThreadCount * flops / all);
     }
 
     public void Run(int shard) => results[shard] = FmaChains.Run(Iterations);
+}
+
+/// FLOP/s of the FMA-only loop on one thread and on all of a pool's threads at once.
+readonly record struct FmaPeak(double OneThread, double AllThreads)
+{
+    /// All threads' rate over one thread's: about 2 on two cores, 1 on one core's two hardware threads.
+    public double Scaling => AllThreads / OneThread;
 }

@@ -91,4 +91,17 @@ public sealed class BadOptionTests
         Assert.Equal(2, Sfnn.Run("trian").ExitCode);
         Assert.Equal(2, Sfnn.Run().ExitCode);
     }
+
+    [Theory]
+    [InlineData("Vector1024")]
+    [InlineData("7")]
+    public void A_forced_kernel_path_that_cannot_run_is_refused_in_one_line(string path)
+    {
+        var result = Sfnn.Finish(Sfnn.Start(["bench", "--help"], environment: new Dictionary<string, string> { ["SFNN_FORCE_KERNEL"] = path }));
+        Assert.True(result.ExitCode == 0, "help still works: " + result);
+        result = Sfnn.Finish(Sfnn.Start(["train", "--data", Data, "--epochs", "1"], environment: new Dictionary<string, string> { ["SFNN_FORCE_KERNEL"] = path }));
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal($"sfnn: SFNN_FORCE_KERNEL={path} names no kernel path; use one of Scalar, Vector128, Vector256, Vector512", Assert.Single(result.StderrLines));
+        Assert.Empty(result.Stdout);
+    }
 }

@@ -25,7 +25,7 @@ public static class Sfnn
 
     /// Starts `sfnn args`; `pause` sets `SFNN_TEST_PAUSE`, the point where the run waits for the
     /// test's signal (src/Cli/Training/PausePoint.cs).
-    public static Process Start(IEnumerable<string> args, string? pause = null)
+    public static Process Start(IEnumerable<string> args, string? pause = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(Host)
         {
@@ -36,6 +36,7 @@ public static class Sfnn
         start.Environment.Remove("SFNN_DEBUG");
         start.Environment.Remove("SFNN_TEST_PAUSE");
         if (pause is not null) start.Environment["SFNN_TEST_PAUSE"] = pause;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         return Process.Start(start)!;
     }
 
