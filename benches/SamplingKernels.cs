@@ -12,7 +12,7 @@ public abstract class KernelBench
 
     protected float[] a = [], b = [], destination = [];
     protected RandomStream stream;
-    protected RandomStreamReference reference = null!;
+    private protected RandomStreamReference reference = null!;
 
     [GlobalSetup]
     public void Setup()

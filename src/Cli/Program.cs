@@ -7,7 +7,7 @@ using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli;
 
-public static class Program
+internal static class Program
 {
     const string Usage = "usage: sfnn train|eval CHECKPOINT|sample CHECKPOINT|lab SPEC.json|bench [options]; see README.md";
 

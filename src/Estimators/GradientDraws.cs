@@ -8,7 +8,7 @@ namespace SimdSfnn.Estimators;
 /// Repeated independent draws of one example's gradient estimate through the engine's own
 /// fast path (`NetworkPass`), with their per-parameter mean and variance (divisor N - 1).
 /// The estimator lab holds these Monte-Carlo moments against exact enumeration (fact 7).
-public sealed class GradientDraws(NetworkShape shape, IGradientEstimator estimator, int samples)
+internal sealed class GradientDraws(NetworkShape shape, IGradientEstimator estimator, int samples)
 {
     readonly NetworkPass pass = new(shape, 1, estimator.SamplesHidden ? samples : 1);
     readonly Parameters draw = new(shape);
@@ -48,4 +48,4 @@ public sealed class GradientDraws(NetworkShape shape, IGradientEstimator estimat
 }
 
 /// Per-parameter moments in the layout of `Parameters` (W_0, b_0, W_1, b_1, ...).
-public sealed record MonteCarloMoments(long Draws, double[] Mean, double[] Variance);
+internal sealed record MonteCarloMoments(long Draws, double[] Mean, double[] Variance);

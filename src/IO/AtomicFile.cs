@@ -4,7 +4,7 @@ namespace SimdSfnn.IO;
 /// to a temporary file in the same folder (so the rename cannot cross file systems), flushed to
 /// disk, then a rename replaces the target in one step. A reader, or a run killed mid-write,
 /// only ever sees the old file or the complete new one.
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// `beforeRename` runs once the new bytes are on disk under the temporary name (a test
     /// stops the writer there).

@@ -2,7 +2,7 @@ namespace SimdSfnn.Nn;
 
 /// Stream numbers for `RandomStream.Create(seed, stream)`: one stream per example and use,
 /// so draws depend on the seed and the example, never on threads or chunking.
-public static class StreamId
+internal static class StreamId
 {
     const ulong TrainingTag = 1UL << 60, EvaluationTag = 2UL << 60, LabTag = 3UL << 60;
 

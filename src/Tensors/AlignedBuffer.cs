@@ -5,7 +5,7 @@ namespace SimdSfnn.Tensors;
 /// rows of a padded W^T (`SignedRowSum.Sum`) took 360 us from a misaligned start against 229 us
 /// from an aligned one (1000 rows at 19% density, best of 9). The array is pinned, so the
 /// boundary found once stays where it is.
-public sealed class AlignedBuffer
+internal sealed class AlignedBuffer
 {
     const int Alignment = 64;
     readonly float[] array;

@@ -7,7 +7,7 @@ using System.Runtime.Intrinsics;
 
 namespace SimdSfnn.Tensors;
 
-public static class BernoulliLogLikelihood
+internal static class BernoulliLogLikelihood
 {
     /// `sum_j y[j] log sigmoid(o[j]) + (1 - y[j]) log sigmoid(-o[j])`, stable for any finite `o`.
     public static float Compute(ReadOnlySpan<float> o, ReadOnlySpan<float> y)

@@ -11,7 +11,7 @@ using System.Runtime.Intrinsics;
 
 namespace SimdSfnn.Tensors;
 
-public static class BernoulliSample
+internal static class BernoulliSample
 {
     /// One row: `h[i] = u[i] < p[i] ? 1 : 0`.
     public static void Sample(ReadOnlySpan<float> p, ref RandomStream rng, Span<float> h) =>
@@ -113,7 +113,7 @@ public static class BernoulliSample
 /// the whole blocks is lane j % 16 of block j / 16. The last n % 16 elements take one more block:
 /// when n >= 16 its last lanes (the block is laid over the row's last 16 columns, so the vector
 /// path needs no masked or partial access), otherwise its first n lanes.
-public static class RowBlocks
+internal static class RowBlocks
 {
     /// The lane of its block that element `j` of a row of `n` takes.
     public static int Lane(int j, int n)

@@ -13,7 +13,7 @@ using System.Runtime.Intrinsics;
 
 namespace SimdSfnn.Tensors;
 
-public static class BoxMuller
+internal static class BoxMuller
 {
     const float SqrtHalf = 0.707106781186547524f, TwoPi = 6.28318530717958648f;
     const float Ln2High = 0.693359375f, Ln2Low = -2.12194440e-4f;

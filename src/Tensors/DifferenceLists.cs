@@ -14,7 +14,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace SimdSfnn.Tensors;
 
-public sealed class DifferenceLists
+internal sealed class DifferenceLists
 {
     readonly int[] plusIndex, minusIndex, plusEnd, minusEnd, slotStart;
 

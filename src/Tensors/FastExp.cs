@@ -12,7 +12,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace SimdSfnn.Tensors;
 
-public static class FastExp
+internal static class FastExp
 {
     const float Low = -87f, High = 88f, Log2E = 1.44269504088896341f;
     const float Ln2High = 0.693359375f, Ln2Low = -2.12194440e-4f; // ln 2 = Ln2High + Ln2Low, Ln2High exact in 9 bits

@@ -9,7 +9,7 @@ using System.Runtime.Intrinsics;
 
 namespace SimdSfnn.Tensors;
 
-public static class FmaChains
+internal static class FmaChains
 {
     /// Multiply-adds one call does per iteration: 12 chains of 16 lanes.
     public const int FmasPerIteration = 12 * 16;

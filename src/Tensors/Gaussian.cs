@@ -11,7 +11,7 @@ using System.Runtime.Intrinsics;
 
 namespace SimdSfnn.Tensors;
 
-public static class Gaussian
+internal static class Gaussian
 {
     const int Group = 2 * RandomStream.Lanes;
 

@@ -8,7 +8,7 @@ using System.Runtime.Intrinsics;
 
 namespace SimdSfnn.Tensors;
 
-public static class LogSumExp
+internal static class LogSumExp
 {
     /// `log sum_i exp(x[i])`; -inf for an empty input or all -inf; +inf if any is +inf.
     public static float Compute(ReadOnlySpan<float> x)

@@ -16,7 +16,7 @@ using System.Runtime.CompilerServices;
 
 namespace SimdSfnn.Tensors;
 
-public static unsafe partial class MatMul
+internal static unsafe partial class MatMul
 {
     static void Gemm<TV, Vec>(float* a, nint aRow, nint aK, float* b, nint bK, nint bCol,
                               float* c, nint ldc, int m, int n, int k, bool accumulate, float* prepacked)

@@ -19,7 +19,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace SimdSfnn.Tensors;
 
-public static unsafe partial class MatMul
+internal static unsafe partial class MatMul
 {
     const int MR = 6;   // rows of C per micro-kernel call
     const int NR = 32;  // columns of C per micro-kernel call: two Vector512<float>

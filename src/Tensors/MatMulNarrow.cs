@@ -8,7 +8,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace SimdSfnn.Tensors;
 
-public static unsafe partial class MatMul
+internal static unsafe partial class MatMul
 {
     /// Rows of C that `GemmFewRows` takes in one tile: its 24 accumulators and three operands fill
     /// 27 of the 32 zmm registers.

@@ -10,7 +10,7 @@ using System.Runtime.Intrinsics;
 
 namespace SimdSfnn.Tensors;
 
-public static unsafe partial class MatMul
+internal static unsafe partial class MatMul
 {
     /// The deepest k `GemmShallow` takes: its 20 broadcast entries, four accumulators and two
     /// panel rows fill 26 of the 32 zmm registers.

@@ -10,7 +10,7 @@ using System.Runtime.Intrinsics;
 
 namespace SimdSfnn.Tensors;
 
-public static class MomentumUpdate
+internal static class MomentumUpdate
 {
     /// Updates `velocity` and `theta` in place; returns whether every updated `theta` is finite.
     public static bool Apply(Span<float> theta, Span<float> velocity, ReadOnlySpan<float> gradient, float momentum, float learningRate) =>

@@ -15,7 +15,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace SimdSfnn.Tensors;
 
-public sealed class NonzeroLists
+internal sealed class NonzeroLists
 {
     readonly int[] rowStart, rowIndex, columnStart, columnEnd, columnIndex;
 

@@ -5,7 +5,7 @@ namespace SimdSfnn.Tensors;
 /// and in an evaluation one per chunk of examples) all multiply by the same W_1, whose packing
 /// cost a 50-example pass about a third of its first-layer forward; packed once per step and
 /// shared, it is paid once. Fill it with `MatMul.PackForward`, a part per worker if you like.
-public sealed class PackedWeights
+internal sealed class PackedWeights
 {
     public PackedWeights(int inputs, int outputs)
     {

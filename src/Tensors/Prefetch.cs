@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace SimdSfnn.Tensors;
 
-public static class Prefetch
+internal static class Prefetch
 {
     /// Every cache line of `span` towards L1.
     public static unsafe void Lines(ReadOnlySpan<float> span)

@@ -120,7 +120,7 @@ public struct RandomStream
 }
 
 /// Scalar xoshiro128++ per lane, producing exactly the numbers of `RandomStream`.
-public sealed class RandomStreamReference
+internal sealed class RandomStreamReference
 {
     readonly uint[] state = new uint[4 * RandomStream.Lanes]; // [word * 16 + lane]
 

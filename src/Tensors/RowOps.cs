@@ -6,7 +6,7 @@ using System.Numerics.Tensors;
 
 namespace SimdSfnn.Tensors;
 
-public static class BiasAdd
+internal static class BiasAdd
 {
     /// `matrix[r * cols + j] += bias[j]`, `cols = bias.Length`.
     public static void AddToRows(Span<float> matrix, int rows, ReadOnlySpan<float> bias)
@@ -27,7 +27,7 @@ public static class BiasAdd
     }
 }
 
-public static class ColumnSum
+internal static class ColumnSum
 {
     /// `destination[j] += sum_r matrix[r * cols + j]`.
     public static void Add(ReadOnlySpan<float> matrix, int rows, int cols, Span<float> destination) =>

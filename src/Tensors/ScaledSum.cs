@@ -8,7 +8,7 @@ using System.Runtime.Intrinsics;
 
 namespace SimdSfnn.Tensors;
 
-public static class ScaledSum
+internal static class ScaledSum
 {
     /// `total[i] = (a[i] + b[i]) * scale`; returns whether every `total[i]` is finite.
     public static bool Apply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, float scale, Span<float> total)

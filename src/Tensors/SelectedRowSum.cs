@@ -16,7 +16,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace SimdSfnn.Tensors;
 
-public static unsafe class SelectedRowSum
+internal static unsafe class SelectedRowSum
 {
     const int Block = 32;
 

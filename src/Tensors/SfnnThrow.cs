@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace SimdSfnn.Tensors;
 
 /// Throw helpers kept out of line so that kernels stay small enough to inline.
-public static class SfnnThrow
+internal static class SfnnThrow
 {
     [DoesNotReturn]
     public static void ArgumentLength(string name, int actual, int expected) =>

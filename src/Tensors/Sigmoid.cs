@@ -8,7 +8,7 @@ using System.Runtime.Intrinsics;
 
 namespace SimdSfnn.Tensors;
 
-public static class Sigmoid
+internal static class Sigmoid
 {
     /// `s[i] = 1 / (1 + exp(-a[i]))`; finite for every finite `a`.
     public static void Compute(ReadOnlySpan<float> a, Span<float> s)
@@ -27,7 +27,7 @@ public static class Sigmoid
 
 /// `1 / (1 + exp(-a))`, never NaN for a number: the scalar exp overflows to +inf below -88,
 /// giving exactly 0; the vector one (`FastExp`, inlined) saturates there, giving about 6e-39.
-public readonly struct SigmoidOp
+internal readonly struct SigmoidOp
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Invoke(float a) => 1f / (1f + MathF.Exp(-a));

@@ -9,7 +9,7 @@ using System.Runtime.Intrinsics;
 
 namespace SimdSfnn.Tensors;
 
-public static class SigmoidBernoulli
+internal static class SigmoidBernoulli
 {
     /// `rows` rows of `n`: `s = 1 / (1 + exp(-a))`, `h = u < s ? 1 : 0`; `s` may be `a` itself.
     public static void SampleRows(ReadOnlySpan<float> a, ref RandomStream rng, Span<float> s, Span<float> h, int rows, int n)

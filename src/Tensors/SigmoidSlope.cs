@@ -7,7 +7,7 @@ using System.Runtime.Intrinsics;
 
 namespace SimdSfnn.Tensors;
 
-public static class SigmoidSlope
+internal static class SigmoidSlope
 {
     /// `d[i] = g[i] * s[i] * (1 - s[i])`; `d` may be `s` or `g`.
     public static void Multiply(ReadOnlySpan<float> s, ReadOnlySpan<float> g, Span<float> d)

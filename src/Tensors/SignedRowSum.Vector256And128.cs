@@ -11,7 +11,7 @@ using System.Runtime.CompilerServices;
 
 namespace SimdSfnn.Tensors;
 
-public static unsafe partial class SignedRowSum
+internal static unsafe partial class SignedRowSum
 {
     static void Gather<TV, Vec>(Lists lists, float* source, nint ld, float* c, nint ldc, int width, Initial initial)
         where TV : struct where Vec : IVec<TV>

@@ -18,7 +18,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace SimdSfnn.Tensors;
 
-public static unsafe partial class SignedRowSum
+internal static unsafe partial class SignedRowSum
 {
     /// `c[i * ldc + j] = initial[(i / rowsPerInitial) * ldc + j]
     ///                 + sum_{t in [plusStart[i], plusEnd[i])} source[plusIndex[t] * ldSource + j]

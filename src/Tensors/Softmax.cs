@@ -6,7 +6,7 @@ using System.Numerics.Tensors;
 
 namespace SimdSfnn.Tensors;
 
-public static class Softmax
+internal static class Softmax
 {
     /// `destination[i] = exp(logits[i] - log sum_j exp(logits[j]))`.
     public static void Compute(ReadOnlySpan<float> logits, Span<float> destination)
@@ -22,7 +22,7 @@ public static class Softmax
     }
 }
 
-public static class LogSoftmax
+internal static class LogSoftmax
 {
     /// `destination[i] = o[i] - log sum_j exp(o[j])`.
     public static void Compute(ReadOnlySpan<float> o, Span<float> destination)

@@ -10,7 +10,7 @@ using System.Runtime.Intrinsics;
 
 namespace SimdSfnn.Tensors;
 
-public static class SoftmaxRows
+internal static class SoftmaxRows
 {
     /// For rows `r < rows` of `n` logits: `p[r n + j] = exp(o[r n + j] - lse_r)` and
     /// `logLabel[r] = o[r n + labels[r / rowsPerLabel]] - lse_r`, `lse_r = log sum_j exp(o[r n + j])`.

@@ -15,7 +15,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace SimdSfnn.Tensors;
 
-public static class Transpose
+internal static class Transpose
 {
     /// `destination[j * ld + i] = source[i * cols + j]` for `i < rows` and `j` in `[firstColumn, endColumn)`.
     public static unsafe void Rows(ReadOnlySpan<float> source, int rows, int cols, Span<float> destination, int ld,

@@ -15,7 +15,7 @@ namespace SimdSfnn.Cli.Commands;
 
 /// `sfnn bench`: times the training step (gradient and momentum update) on synthetic data of
 /// the task's shape, so it needs no data set; prints the median of several timed rounds.
-public static class BenchCommand
+internal static class BenchCommand
 {
     public static int Run(string[] rest)
     {

@@ -15,7 +15,7 @@ namespace SimdSfnn.Cli.Commands;
 
 /// `sfnn eval CHECKPOINT`: the test set with any test-time M (default 100); with `--curve`
 /// also `C_M` for M = 1..samples as CSV and PNG (Raiko et al. 2014, Figure 2).
-public static class EvalCommand
+internal static class EvalCommand
 {
     public static int Run(string[] rest)
     {

@@ -11,7 +11,7 @@ namespace SimdSfnn.Cli.Commands;
 /// `sfnn sample CHECKPOINT`: completions of the lower half of test digits, as a PNG grid
 /// (Raiko et al. 2014, Figure 3). `--digits 0,5,7` picks test examples by index; `--ambiguous N`
 /// picks the N examples among the first `--search` whose completions disagree the most.
-public static class SampleCommand
+internal static class SampleCommand
 {
     public static int Run(string[] rest)
     {

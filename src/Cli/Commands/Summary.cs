@@ -6,7 +6,7 @@ using SimdSfnn.Nn.Evaluation;
 namespace SimdSfnn.Cli.Commands;
 
 /// The one-line JSON that `train` and `eval` end with (cli.md).
-public static class Summary
+internal static class Summary
 {
     public static string Json(RunSettings settings, TrainResult result)
     {

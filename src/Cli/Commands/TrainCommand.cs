@@ -11,7 +11,7 @@ namespace SimdSfnn.Cli.Commands;
 /// `sfnn train`: with no options, the paper's G3, M = 20 MNIST classifier.
 /// Every option and the data are checked before the run folder is created; a run that fails
 /// before its first checkpoint removes the folder it created, so nothing half-made is left.
-public static class TrainCommand
+internal static class TrainCommand
 {
     /// Exit code of a run stopped by SIGINT or SIGTERM (128 + SIGINT, the shell's convention).
     public const int InterruptedExitCode = 130;

@@ -13,7 +13,7 @@ namespace SimdSfnn.Cli.Lab;
 /// `sfnn lab SPEC.json`: exact (and, with `draws`, Monte-Carlo) moments of one estimator on a
 /// tiny network, as one JSON object on stdout. `sfnn lab --report [--out DIR]`: the bias and
 /// variance report of every estimator on a fixed set of tiny networks.
-public static class LabCommand
+internal static class LabCommand
 {
     public static int Run(string[] args)
     {

@@ -10,7 +10,7 @@ namespace SimdSfnn.Cli.Lab;
 /// tiny networks (two hidden units, so that M = 8 is enumerable), and the variance of G5 on
 /// the first hidden layer as a function of `c M` (the analogue of Raiko et al. 2014, Figure 1).
 /// Markdown goes to `output`, CSV files and the plot into `outDirectory`.
-public static class LabReport
+internal static class LabReport
 {
     const int NetworkCount = 24, Seed = 2014;
     static readonly int[] SampleCounts = [1, 2, 4, 8];

@@ -9,7 +9,7 @@ namespace SimdSfnn.Cli.Lab;
 
 /// The `lab` command's input (spec/estimators.md, "The `lab` command's JSON"), read and
 /// validated field by field: every refusal is a `BadInputException` naming the field.
-public sealed record LabSpec(
+internal sealed record LabSpec(
     ExactNetwork Network, int Samples, EstimatorKind Estimator, double? C, double Baseline, long? Draws, ulong Seed)
 {
     const int MaxWidth = 4096;

@@ -6,7 +6,7 @@ namespace SimdSfnn.Cli.Options;
 
 /// Reads `--name value` and `--flag` options and positional arguments, refusing unknown or
 /// repeated options. Every refusal is a `BadInputException` whose message names the option.
-public sealed class ArgumentReader
+internal sealed class ArgumentReader
 {
     readonly Dictionary<string, string?> options = new(StringComparer.Ordinal);
     readonly List<string> positional = [];

@@ -2,7 +2,7 @@ namespace SimdSfnn.Cli.Options;
 
 /// `sfnn COMMAND --help`: each command's usage on stdout, exit code 0. Checked before a command
 /// parses its options, so `--help` never reads as an option wanting a value.
-public static class CommandHelp
+internal static class CommandHelp
 {
     public const string Overview = "usage: sfnn train|eval CHECKPOINT|sample CHECKPOINT|lab SPEC.json|bench [options]; sfnn COMMAND --help; see README.md";
 

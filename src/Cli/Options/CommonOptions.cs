@@ -7,7 +7,7 @@ using SimdSfnn.Tensors;
 namespace SimdSfnn.Cli.Options;
 
 /// The options `train`, `bench` and `eval` share (cli.md's common options).
-public static class CommonOptions
+internal static class CommonOptions
 {
     /// Default maximum learning rates, from the sweeps recorded in README.md.
     public static double DefaultLearningRate(TaskKind task, EstimatorKind estimator) => (task, estimator) switch

@@ -7,7 +7,7 @@ namespace SimdSfnn.Cli.Output;
 /// number that is not finite is written as `null`: a reader of the line always parses it, and
 /// `null` says "no such number" (the criterion of a run whose every epoch was done by an
 /// earlier process, a test error the task does not have).
-public static class JsonLine
+internal static class JsonLine
 {
     public static string Write(JsonNode node)
     {

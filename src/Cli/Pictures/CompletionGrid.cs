@@ -9,13 +9,13 @@ namespace SimdSfnn.Cli.Pictures;
 /// Raiko et al. 2014, Figure 3: per test digit, the binarised original, the masked input
 /// (upper half only) and `completions` draws of the lower half, each the output probabilities
 /// `P(y_i = 1 | h)` for one sampled `h`, so that distinct modes show as distinct digits.
-public sealed class CompletionGrid(NetworkShape shape, int imageRows, int imageColumns)
+internal sealed class CompletionGrid(NetworkShape shape, int imageRows, int imageColumns)
 {
     /// Draws the completions of `examples` and returns, per example, `completions` rows of
     /// `shape.Outputs` probabilities.
     public float[][] Complete(Parameters theta, ExampleSet test, IReadOnlyList<int> examples, int completions, ulong seed)
     {
-        var pass = new NetworkPass(shape, 1, completions);
+        var pass = PassPool.Rent(shape, 1, completions);
         var result = new float[examples.Count][];
         Span<int> labels = stackalloc int[1]; // unused by the Bernoulli head
         for (int i = 0; i < examples.Count; i++)
@@ -26,6 +26,7 @@ public sealed class CompletionGrid(NetworkShape shape, int imageRows, int imageC
             Sigmoid.Compute(p, p);
             result[i] = p;
         }
+        PassPool.Return(pass);
         return result;
     }
 

@@ -17,7 +17,7 @@ namespace SimdSfnn.Cli.Training;
 /// settings, the epochs done, and for a run stopped mid-epoch the steps done and their summed
 /// `C_M`) are everything `--resume` needs to continue bit-for-bit: the data order and every
 /// random draw are derived from (seed, epoch, example), and the learning rate from the global step.
-public sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[]? Velocity, int EpochsDone)
+internal sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[]? Velocity, int EpochsDone)
 {
     public const string FileName = "checkpoint.safetensors";
     public const string InputMeanTensor = "input.mean";

@@ -9,7 +9,7 @@ namespace SimdSfnn.Cli.Training;
 ///   `rename E.S`   a checkpoint of E epochs and S steps done, complete in its temporary file, before the rename
 ///   `epoch E`      after epoch E's checkpoint and progress line
 ///   `final`        after the last checkpoint, before the final evaluation and the summary
-public sealed class PausePoint(string? point, Progress progress, CancellationToken released)
+internal sealed class PausePoint(string? point, Progress progress, CancellationToken released)
 {
     public const string Variable = "SFNN_TEST_PAUSE";
 

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace SimdSfnn.Cli.Training;
 
 /// Progress on stderr: a line per epoch, and on a terminal a line redrawn within the epoch.
-public sealed class Progress(TextWriter writer, bool interactive)
+internal sealed class Progress(TextWriter writer, bool interactive)
 {
     readonly Stopwatch sinceRedraw = Stopwatch.StartNew();
 

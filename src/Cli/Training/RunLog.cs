@@ -7,11 +7,11 @@ using SimdSfnn.Nn;
 namespace SimdSfnn.Cli.Training;
 
 /// One epoch of a run, as a line of `log.jsonl` and of the progress display.
-public sealed record EpochRecord(int Epoch, double Criterion, double TestError, double TestLogLikelihood,
+internal sealed record EpochRecord(int Epoch, double Criterion, double TestError, double TestLogLikelihood,
                                  int TestSamples, double LearningRate, double Seconds, double ExamplesPerSecond);
 
 /// The JSON-lines log of a run: one object per epoch, flushed as it is written.
-public sealed class RunLog : IDisposable
+internal sealed class RunLog : IDisposable
 {
     readonly StreamWriter writer;
     double seconds;

@@ -5,11 +5,11 @@ using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli.Training;
 
-public enum TaskKind { Classify, Structured }
+internal enum TaskKind { Classify, Structured }
 
 /// Everything that defines a training run. Stored in each checkpoint's metadata so that
 /// `eval` and `--resume` rebuild the same network and the same random streams.
-public sealed record RunSettings
+internal sealed record RunSettings
 {
     public TaskKind Task { get; init; } = TaskKind.Classify;
     public EstimatorKind Estimator { get; init; } = EstimatorKind.G3;

@@ -8,7 +8,7 @@ namespace SimdSfnn.Cli.Training;
 /// The training and test sets of a task, preprocessed as Raiko et al. 2014, section 3.
 /// `InputMean` is what the classifier subtracts from every input (null for the structured task,
 /// whose inputs are binary); `DataSha256` the data set's identity (`Dataset.Sha256`).
-public sealed record TaskData(ExampleSet Train, ExampleSet Test, OutputHead Head, double[]? InputMean, string[] DataSha256)
+internal sealed record TaskData(ExampleSet Train, ExampleSet Test, OutputHead Head, double[]? InputMean, string[] DataSha256)
 {
     public NetworkShape Shape(int[] hidden) => new([Train.Inputs, .. hidden, Train.Outputs], Head);
 

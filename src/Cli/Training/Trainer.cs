@@ -14,7 +14,7 @@ namespace SimdSfnn.Cli.Training;
 /// test-set look and a checkpoint after every epoch, a full evaluation at the end.
 /// A checkpoint is written only from finite parameters, so divergence never overwrites the
 /// last good one; an interruption finishes its step and checkpoints it mid-epoch.
-public sealed class Trainer(RunSettings settings, TaskData data, string outDir, Progress progress)
+internal sealed class Trainer(RunSettings settings, TaskData data, string outDir, Progress progress)
 {
     /// Samples used for the per-epoch look at the test set (the final evaluation uses `EvalSamples`).
     public int MonitorSamples { get; init; } = 10;
@@ -178,6 +178,6 @@ public sealed class Trainer(RunSettings settings, TaskData data, string outDir, 
 
 /// `Final` is the stochastic test at `M = EvalSamples`; `Deterministic` the `h = s` test of a
 /// deterministic net (null for stochastic estimators).
-public sealed record TrainResult(EvaluationResult Final, EvaluationResult? Deterministic, double SecondsPerEpoch, string CheckpointPath);
+internal sealed record TrainResult(EvaluationResult Final, EvaluationResult? Deterministic, double SecondsPerEpoch, string CheckpointPath);
 
-public sealed class DivergedException(string message) : Exception(message);
+internal sealed class DivergedException(string message) : Exception(message);

@@ -6,7 +6,7 @@ namespace SimdSfnn.Estimators.Exact;
 /// double precision: `log P(h | x)`, `log P(y | h)` and the per-configuration gradients that
 /// the estimators are weighted sums of. Hidden unit `k`, counted layer by layer from the
 /// bottom, is bit `k` of the configuration index.
-public sealed class ConfigurationPass
+internal sealed class ConfigurationPass
 {
     readonly ExactNetwork net;
     readonly double[][] s;  // per hidden layer l: s_l = sigmoid(a_l), (n_l)

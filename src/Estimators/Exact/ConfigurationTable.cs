@@ -6,7 +6,7 @@ namespace SimdSfnn.Estimators.Exact;
 /// configuration is evaluated once and kept (the tuple walk revisits them `2^(H(M-1))` times);
 /// without it a configuration is evaluated again when asked for (M = 1 visits each once, and
 /// `2^H` rows of gradients would not fit in memory for large `H`).
-public sealed class ConfigurationTable
+internal sealed class ConfigurationTable
 {
     readonly ConfigurationPass pass;
     readonly bool cache;

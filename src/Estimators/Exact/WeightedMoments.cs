@@ -3,7 +3,7 @@ namespace SimdSfnn.Estimators.Exact;
 /// The probability-weighted mean and variance of a vector-valued random variable, accumulated
 /// one outcome at a time with West's weighted form of Welford's update (West 1979,
 /// "Updating mean and variance estimates"), which avoids the cancellation of `E[G^2] - E[G]^2`.
-public sealed class WeightedMoments(int length)
+internal sealed class WeightedMoments(int length)
 {
     double totalWeight;
     readonly double[] mean = new double[length];

@@ -10,7 +10,7 @@ namespace SimdSfnn.IO.Checkpoints;
 /// JSON header `{"__metadata__": {...}, "name": {"dtype", "shape", "data_offsets"}, ...}` padded
 /// with spaces to a multiple of 8, then the tensors' little-endian bytes. F32 holds the
 /// parameters and F64 what must round-trip a double exactly (the input mean).
-public static class Safetensors
+internal static class Safetensors
 {
     const long MaxHeader = 100 << 20;
 
@@ -162,14 +162,14 @@ public static class Safetensors
 }
 
 /// One tensor to write: its name, shape, dtype (`F32`, `F64`) and little-endian bytes.
-public readonly record struct SafetensorsTensor(string Name, int[] Shape, string DType, byte[] Bytes)
+internal readonly record struct SafetensorsTensor(string Name, int[] Shape, string DType, byte[] Bytes)
 {
     public static SafetensorsTensor F32(string name, int[] shape, ReadOnlySpan<float> data) => new(name, shape, "F32", MemoryMarshal.AsBytes(data).ToArray());
     public static SafetensorsTensor F64(string name, int[] shape, ReadOnlySpan<double> data) => new(name, shape, "F64", MemoryMarshal.AsBytes(data).ToArray());
 }
 
 /// A validated safetensors file: its metadata and its F32 and F64 tensors.
-public sealed class SafetensorsFile(IReadOnlyDictionary<string, string> metadata, Dictionary<string, (int[] Shape, float[]? F32, double[]? F64)> tensors)
+internal sealed class SafetensorsFile(IReadOnlyDictionary<string, string> metadata, Dictionary<string, (int[] Shape, float[]? F32, double[]? F64)> tensors)
 {
     public IReadOnlyDictionary<string, string> Metadata { get; } = metadata;
     public IReadOnlyList<string> Names { get; } = tensors.Keys.ToArray();

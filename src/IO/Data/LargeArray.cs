@@ -7,7 +7,7 @@ namespace SimdSfnn.IO.Data;
 /// MNIST's 188 MB of floats then faults 512 times less often (a one-epoch deterministic run's
 /// whole process: 1.96 s against 2.25, medians of 4 alternated runs), and a shuffled example's
 /// 3 KB costs no page walk (its effect on the epoch time was within the machine's noise).
-public static partial class LargeArray
+internal static partial class LargeArray
 {
     const long HugePage = 2 << 20;
     const int MadviseHugePage = 14;

@@ -5,7 +5,7 @@ namespace SimdSfnn.IO.Imaging;
 /// A grid of small grey images (digits, samples, completions) with optional row and column
 /// labels, drawn as dark ink on white like the figures in the papers. Cells are upscaled by
 /// nearest neighbour and separated by 1 px grey lines, which stay 1 px at any scale.
-public sealed class DigitGrid
+internal sealed class DigitGrid
 {
     readonly int rows, columns, cellWidth, cellHeight;
     readonly float[] ink;        // (rows, columns, cellHeight, cellWidth), 0 = white, 1 = black

@@ -6,7 +6,7 @@ namespace SimdSfnn.IO.Imaging;
 /// A line chart for training curves: series as 2 px lines in distinct colours, axes with ticks
 /// at round numbers, light grid lines, a title, axis labels and a legend. Points that are not
 /// finite (a diverged run's NaN) are left out and break the line there.
-public sealed class LinePlot(string title, string xLabel, string yLabel)
+internal sealed class LinePlot(string title, string xLabel, string yLabel)
 {
     internal const int MinWidth = 200, MinHeight = 150;
 

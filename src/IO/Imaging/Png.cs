@@ -12,7 +12,7 @@ namespace SimdSfnn.IO.Imaging;
 /// Variants:
 ///   Gray: colour type 0, one byte per pixel.
 ///   Rgb:  colour type 2, three bytes per pixel (R, G, B).
-public static class Png
+internal static class Png
 {
     static ReadOnlySpan<byte> Signature => [137, 80, 78, 71, 13, 10, 26, 10];
 

@@ -9,10 +9,12 @@ namespace SimdSfnn.Nn.Evaluation;
 /// `maxSamples` hidden samples once, and take `C_M` over the first M of them for M = 1..maxSamples.
 /// Each point is then an unbiased estimate of `E[C_M]`, and the points share their draws, so
 /// the curve is smooth and rises with M as `E[C_M]` does (estimators.md, fact 5).
-public sealed class CriterionCurve : IShardedWork
+internal sealed class CriterionCurve : IShardedWork
 {
     readonly WorkerPool pool;
-    readonly NetworkPass[] passes;
+    readonly NetworkShape shape;
+    readonly NetworkPass[] passes; // rented for the length of a Run
+    readonly int chunkExamples;
     readonly double[][] shardSums; // per shard: sum over examples of C_M, index M - 1
     Parameters theta = null!;
     ExampleSet data = null!;
@@ -23,12 +25,12 @@ public sealed class CriterionCurve : IShardedWork
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSamples, 1);
         this.pool = pool;
         MaxSamples = maxSamples;
-        int chunkExamples = Math.Max(1, TrainingStep.ChunkRows / maxSamples);
+        this.shape = shape;
+        chunkExamples = Math.Max(1, TrainingStep.ChunkRows / maxSamples);
         passes = new NetworkPass[pool.ThreadCount];
         shardSums = new double[pool.ThreadCount][];
         for (int t = 0; t < passes.Length; t++)
         {
-            passes[t] = new NetworkPass(shape, chunkExamples, maxSamples);
             shardSums[t] = new double[maxSamples];
         }
     }
@@ -42,7 +44,9 @@ public sealed class CriterionCurve : IShardedWork
         this.theta = theta;
         this.data = data;
         this.seed = seed;
-        pool.Run(this);
+        PassPool.Rent(passes, shape, chunkExamples, MaxSamples);
+        try { pool.Run(this); }
+        finally { PassPool.Return(passes); }
         var mean = new double[MaxSamples];
         foreach (var sums in shardSums)
             for (int m = 0; m < MaxSamples; m++) mean[m] += sums[m];

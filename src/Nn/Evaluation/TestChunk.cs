@@ -6,7 +6,7 @@ namespace SimdSfnn.Nn.Evaluation;
 /// Loads examples `start .. start + count` of a test set into a pass: inputs, the per-example
 /// evaluation streams (so every test-time pass of an example draws the same samples), labels
 /// into `labels` and, for the Bernoulli head, the targets it returns.
-public static class TestChunk
+internal static class TestChunk
 {
     public static ReadOnlySpan<float> Load(NetworkPass pass, ExampleSet data, int start, int count, ulong seed, Span<int> labels)
     {

@@ -13,7 +13,8 @@ public sealed class TestSetEvaluation : IShardedWork
 {
     readonly NetworkShape shape;
     readonly WorkerPool pool;
-    readonly NetworkPass[] passes;
+    readonly NetworkPass[] passes; // rented for the length of a Run
+    readonly int chunkExamples, maxSamples;
     readonly double[] shardCriterion;
     readonly int[] shardErrors;
     readonly float[][] classMeans;
@@ -28,12 +29,12 @@ public sealed class TestSetEvaluation : IShardedWork
     {
         this.shape = shape;
         this.pool = pool;
-        int chunkExamples = Math.Max(1, TrainingStep.ChunkRows / maxSamples);
+        chunkExamples = Math.Max(1, TrainingStep.ChunkRows / maxSamples);
+        this.maxSamples = maxSamples;
         passes = new NetworkPass[pool.ThreadCount];
         classMeans = new float[pool.ThreadCount][];
         for (int t = 0; t < passes.Length; t++)
         {
-            passes[t] = new NetworkPass(shape, chunkExamples, maxSamples);
             classMeans[t] = new float[shape.Outputs];
         }
         shardCriterion = new double[pool.ThreadCount];
@@ -46,14 +47,16 @@ public sealed class TestSetEvaluation : IShardedWork
 
     public EvaluationResult Run(Parameters theta, ExampleSet data, int samples, bool sampled, ulong seed)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(samples, passes[0].MaxSamples);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(samples, maxSamples);
         this.theta = theta;
         this.data = data;
         this.samples = sampled ? samples : 1;
         this.sampled = sampled;
         this.seed = seed;
         layouts.Prepare(theta, pool);
-        pool.Run(this);
+        PassPool.Rent(passes, shape, chunkExamples, maxSamples);
+        try { pool.Run(this); }
+        finally { PassPool.Return(passes); }
         double criterion = 0;
         int errors = 0;
         for (int t = 0; t < passes.Length; t++)

@@ -5,7 +5,7 @@ namespace SimdSfnn.Nn.Passes;
 
 /// The backward pass: the output signal, then each hidden layer's estimator signal and the
 /// weight and bias gradients.
-public sealed partial class NetworkPass
+internal sealed partial class NetworkPass
 {
     /// Adds this chunk's gradient (summed, not averaged, over its examples) to `gradient`, or with
     /// `overwrite` writes it there whatever `gradient` held, and adds the estimator's statistics of

@@ -3,7 +3,7 @@ using SimdSfnn.Tensors;
 namespace SimdSfnn.Nn.Passes;
 
 /// The forward pass: sample every hidden layer, then the output head.
-public sealed partial class NetworkPass
+internal sealed partial class NetworkPass
 {
     /// Samples every hidden layer (or, when `sample` is false, sets `h = s` with `M = 1`) and
     /// computes `log w`, `wbar` and `C_M`. `labels` (softmax head, length E) or `targets`

@@ -4,7 +4,7 @@ namespace SimdSfnn.Nn.Passes;
 
 /// The output head: the likelihood of the target given the last hidden layer's samples, and
 /// the signal it sends down.
-public sealed partial class NetworkPass
+internal sealed partial class NetworkPass
 {
     /// `log w = log P(y | h)` of every row from the output pre-activations `o`, then each example's
     /// `C_M` and normalised weights `wbar`.

@@ -17,7 +17,7 @@ namespace SimdSfnn.Nn.Passes;
 /// signed sum of selected rows over the differences,
 ///   `a_2 = r W_2^T + (h_1 - r) W_2^T`,  `G(W_2) = (sum_m d_2^(m))^T r + d_2^T (h_1 - r)`,
 /// each where the differences are few enough to beat the dense product.
-public sealed partial class NetworkPass
+internal sealed partial class NetworkPass
 {
     /// Largest fraction of `h_1` entries that differ from their example's rounded `s_1` for which
     /// `a_2` runs from the differences. Alone, gathering rows of an L1-resident W_2^T took 0.30,

@@ -8,7 +8,7 @@ namespace SimdSfnn.Nn.Passes;
 /// `G(W) = d^T h` adds, for each input unit, the rows of `d` where that unit is 1. Each costs one
 /// load and add per 1 in `h` against the dense product's FMA per entry, so the sums run only where
 /// `h` is sparse enough to win (thresholds measured with `sfnn bench --phases`).
-public sealed partial class NetworkPass
+internal sealed partial class NetworkPass
 {
     /// Largest fraction of ones in `h` for which `a = h W^T` runs as a sum of selected rows: at
     /// one half the sums (with listing the ones and transposing W) cost about the dense product.

@@ -7,7 +7,7 @@ namespace SimdSfnn.Nn.Passes;
 /// Every buffer is allocated once for the largest chunk; a pass allocates nothing.
 /// The strategies that make it fast live beside it: NetworkPass.SampleSharing.cs (work the M
 /// samples share), NetworkPass.SparseProducts.cs (products with sparse 0/1 states).
-public sealed partial class NetworkPass
+internal sealed partial class NetworkPass
 {
     readonly NetworkShape shape;
     readonly float[] x;         // (E, n0) inputs, filled by the caller
@@ -88,6 +88,7 @@ public sealed partial class NetworkPass
     /// for `sfnn bench --phases`); null in training, where it costs one branch per phase.
     public PassPhases? Phases { get; set; }
 
+    public NetworkShape Shape => shape;
     public int MaxExamples { get; }
     public int MaxSamples { get; }
     public int Examples { get; private set; }

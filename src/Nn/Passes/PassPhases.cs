@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace SimdSfnn.Nn.Passes;
 
 /// The phases of one pass, in the order they run.
-public enum PassPhase
+internal enum PassPhase
 {
     FirstLayerForward, FirstLayerSample, HiddenForward, HiddenSample, OutputForward, OutputHead,
     OutputGradient, InputGradient, HiddenSignal, HiddenWeightGradient, FirstWeightGradient,
@@ -12,7 +12,7 @@ public enum PassPhase
 /// Clock ticks per `PassPhase`, summed over every pass that was handed this object. The clock is
 /// the stopwatch unless the caller passes another (the bench passes the thread's CPU time, which a
 /// machine shared with other jobs does not inflate).
-public sealed class PassPhases(Func<long>? clock = null, long ticksPerSecond = 0)
+internal sealed class PassPhases(Func<long>? clock = null, long ticksPerSecond = 0)
 {
     readonly Func<long> clock = clock ?? Stopwatch.GetTimestamp;
 

@@ -1,7 +1,7 @@
 namespace SimdSfnn.Nn.Passes;
 
 /// How `NetworkPass` computes products with sampled 0/1 states.
-public enum ProductStrategy
+internal enum ProductStrategy
 {
     /// Sums of selected rows where the states are sparse enough to win, dense products elsewhere.
     Auto,

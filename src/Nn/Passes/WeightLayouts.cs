@@ -9,7 +9,7 @@ namespace SimdSfnn.Nn.Passes;
 /// aligned, for the second layer's sums from differences. Without them every pass made them for
 /// itself: in a step of two 50-example passes that is the whole W_1 gathered twice, and in an
 /// M = 100 evaluation, whose passes hold 20 examples, 500 times.
-public sealed class WeightLayouts : IShardedWork
+internal sealed class WeightLayouts : IShardedWork
 {
     readonly NetworkShape shape;
     readonly PackedWeights?[] packed;

@@ -5,7 +5,7 @@ namespace SimdSfnn.Nn.Training;
 
 /// How the fused update (sum the shards, step, lay the weights out again) divides the parameters
 /// among the workers, so that each refreshes the packed rows it has just stepped.
-public static class ParameterCut
+internal static class ParameterCut
 {
     /// The parameters cut for the fused update: every laid-out W_l into bands of whole 32-row panels
     /// (a W_l of at most 16 rows that only W_2^T holds: one band), every other W_l and every bias
@@ -41,4 +41,4 @@ public static class ParameterCut
 
 /// `[Start, Start + Length)` of the parameters, worker `Worker`'s; rows `[RowStart, RowEnd)`
 /// of `W_Layer` to lay out again after the step, or `Layer` -1.
-public readonly record struct ParameterRange(int Start, int Length, int Layer, int RowStart, int RowEnd, int Worker);
+internal readonly record struct ParameterRange(int Start, int Length, int Layer, int RowStart, int RowEnd, int Worker);

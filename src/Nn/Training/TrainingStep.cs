@@ -73,7 +73,7 @@ public sealed class TrainingStep : IShardedWork
         statistics = hiddenWidths.Select(w => new float[estimator.StatisticsLength(w)]).ToArray();
         for (int t = 0; t < pool.ThreadCount; t++)
         {
-            passes[t] = new NetworkPass(shape, chunkExamples, Samples);
+            passes[t] = PassPool.Rent(shape, chunkExamples, Samples);
             shardGradients[t] = new Parameters(shape);
             shardStatistics[t] = hiddenWidths.Select(w => new float[estimator.StatisticsLength(w)]).ToArray();
         }

@@ -32,7 +32,7 @@ namespace SimdSfnn.Nn.Training;
 /// Rows of activations are padded to whole cache lines and shares are whole lines: without
 /// that, the two workers wrote into the same lines at every share and row boundary, and the
 /// step took 1.04-1.08 times as long as the split by examples instead of 0.93-0.99 times.
-public sealed class UnitSplitStep : IShardedWork
+internal sealed class UnitSplitStep : IShardedWork
 {
     readonly NetworkShape shape;
     readonly int workers;

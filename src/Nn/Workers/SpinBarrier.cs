@@ -6,7 +6,7 @@ namespace SimdSfnn.Nn.Workers;
 /// arrival spins on a generation number, then yields (no parking, no allocation;
 /// `System.Threading.Barrier` allocates now and then). A worker that fails calls `Break`, and
 /// every worker waiting or arriving afterwards throws instead of waiting for it forever.
-public sealed class SpinBarrier(int participants)
+internal sealed class SpinBarrier(int participants)
 {
     /// How long a worker spins before it yields: longer than the waits of a balanced step (tens of us).
     static readonly long SpinTicks = Stopwatch.Frequency / 10_000; // 100 us
