@@ -1,11 +1,14 @@
 using System.Drawing;
+using ScottPlot;
+using SkiaSharp;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.IO.Imaging;
 
-/// A line chart for training curves: series as 2 px lines in distinct colours, axes with ticks
-/// at round numbers, light grid lines, a title, axis labels and a legend. Points that are not
-/// finite (a diverged run's NaN) are left out and break the line there.
+/// A line chart for training and evaluation curves, drawn by ScottPlot: each series a 2 px line
+/// with point markers in its own colour, ticks at round numbers, grid lines, a title, axis
+/// labels and a legend. Points that are not finite (a diverged run's NaN) are left out and break
+/// the line there. PNG, or SVG where the path ends in `.svg`.
 internal sealed class LinePlot(string title, string xLabel, string yLabel)
 {
     internal const int MinWidth = 200, MinHeight = 150;
@@ -16,6 +19,9 @@ internal sealed class LinePlot(string title, string xLabel, string yLabel)
         new(31, 119, 180), new(255, 127, 14), new(44, 160, 44), new(214, 39, 40), new(148, 103, 189),
         new(140, 86, 75), new(227, 119, 194), new(127, 127, 127), new(188, 189, 34), new(23, 190, 207),
     ];
+
+    /// DejaVu Sans where it is installed (most Linux machines): ScottPlot's own pick there is a serif.
+    static readonly string SansSerif = SKFontManager.Default.MatchFamily("DejaVu Sans") is { } dejaVu && dejaVu.FamilyName == "DejaVu Sans" ? "DejaVu Sans" : Fonts.Sans;
 
     readonly List<(string Name, double[] X, double[] Y)> series = [];
 
@@ -30,126 +36,72 @@ internal sealed class LinePlot(string title, string xLabel, string yLabel)
         return this;
     }
 
-    public void Save(string path, int width = 800, int height = 500) => Png.WriteRgb(path, width, height, Render(width, height));
+    public void Save(string path, int width = 800, int height = 500)
+    {
+        var plot = Build(width, height);
+        if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
+            AtomicFile.WriteAllText(path, plot.GetSvgXml(width, height));
+        else
+            AtomicFile.WriteAllBytes(path, plot.GetImageBytes(width, height, ImageFormat.Png));
+    }
 
-    /// `pixels[3 * (y * width + x) + c]`, channels R, G, B.
-    public byte[] Render(int width = 800, int height = 500) => Draw(width, height).Canvas.Pixels;
+    /// The chart as pixels, and the plot area (inside the axes, where the series are drawn) with
+    /// the map from data coordinates to pixels.
+    internal (Raster Canvas, Rectangle Area, Func<double, double, Point> ToPixel) Draw(int width, int height)
+    {
+        var plot = Build(width, height);
+        using var bitmap = SKBitmap.Decode(plot.GetImageBytes(width, height, ImageFormat.Png));
+        var canvas = new Raster(width, height);
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                var c = bitmap.GetPixel(x, y);
+                canvas.SetPixel(x, y, new Rgb(c.Red, c.Green, c.Blue));
+            }
+        var data = plot.RenderManager.LastRender.DataRect;
+        var area = Rectangle.FromLTRB((int)Math.Ceiling(data.Left), (int)Math.Ceiling(data.Top), (int)Math.Floor(data.Right), (int)Math.Floor(data.Bottom));
+        return (canvas, area, (x, y) =>
+        {
+            var p = plot.GetPixel(new Coordinates(x, y));
+            return new Point((int)Math.Round(p.X), (int)Math.Round(p.Y));
+        });
+    }
 
-    /// Also returns the plot area, the part inside the axes where the series are drawn.
-    internal (Raster Canvas, Rectangle Area) Draw(int width, int height)
+    Plot Build(int width, int height)
     {
         if (width < MinWidth || height < MinHeight)
             SfnnThrow.Argument($"a plot needs at least {MinWidth}x{MinHeight} pixels, got {width}x{height}");
-        int s = Math.Max(1, Math.Min(width, height) / 250), pad = 4 * s, tick = 2 * s, textHeight = Raster.TextHeight(s);
-
-        var (xTicks, yTicks) = Ticks(width);
-        int yTickWidth = 0;
-        for (int i = 0; i < yTicks.Count; i++) yTickWidth = Math.Max(yTickWidth, Raster.TextWidth(yTicks.Label(i), s));
-        int left = pad + textHeight + pad + yTickWidth + tick + pad;
-        int top = pad + Raster.TextHeight(s + 1) + 2 * pad;
-        int bottom = height - (tick + pad + textHeight + pad + textHeight + pad);
-        int right = width - Math.Max(Raster.TextWidth(xTicks.Label(xTicks.Count - 1), s) / 2, pad) - pad;
-        var area = Rectangle.FromLTRB(left, top, right, bottom);
-        var canvas = new Raster(width, height);
-
-        int X(double x) => area.Left + (int)Math.Round((x - xTicks.Low) / (xTicks.High - xTicks.Low) * (area.Width - 1));
-        int Y(double y) => area.Bottom - 1 - (int)Math.Round((y - yTicks.Low) / (yTicks.High - yTicks.Low) * (area.Height - 1));
-
-        for (int i = 0; i < xTicks.Count; i++)
+        var plot = new Plot();
+        plot.Font.Set(SansSerif);
+        for (int s = 0; s < series.Count; s++)
         {
-            int x = X(xTicks.Value(i));
-            canvas.FillRect(x, area.Top, 1, area.Height, Rgb.GridLine);
-            canvas.FillRect(x, area.Bottom, 1, tick + 1, Rgb.Ink);
-            string label = xTicks.Label(i);
-            canvas.Text(x - Raster.TextWidth(label, s) / 2, area.Bottom + tick + pad, label, Rgb.Ink, s);
-        }
-        for (int i = 0; i < yTicks.Count; i++)
-        {
-            int y = Y(yTicks.Value(i));
-            canvas.FillRect(area.Left, y, area.Width, 1, Rgb.GridLine);
-            canvas.FillRect(area.Left - 1 - tick, y, tick + 1, 1, Rgb.Ink);
-            string label = yTicks.Label(i);
-            canvas.Text(area.Left - 1 - tick - pad - Raster.TextWidth(label, s), y - textHeight / 2, label, Rgb.Ink, s);
-        }
-
-        for (int k = 0; k < series.Count; k++) DrawSeries(canvas, series[k].X, series[k].Y, Palette[k % Palette.Length], X, Y);
-
-        // the frame goes over the series, hiding where the 2 px pen overhangs the last row or column
-        canvas.Outline(area.Left - 1, area.Top - 1, area.Width + 2, area.Height + 2, Rgb.Ink);
-
-        // a long title drops to the tick font and then slides left, rather than running off the edge
-        int titleScale = Raster.TextWidth(title, s + 1) <= width - 2 * pad ? s + 1 : s, titleWidth = Raster.TextWidth(title, titleScale);
-        int titleX = Math.Max(pad, Math.Min(area.Left + (area.Width - titleWidth) / 2, width - pad - titleWidth));
-        canvas.Text(titleX, pad, title, Rgb.Black, titleScale);
-        canvas.Text(area.Left + (area.Width - Raster.TextWidth(xLabel, s)) / 2, height - pad - textHeight, xLabel, Rgb.Ink, s);
-        canvas.TextUp(pad, area.Top + (area.Height - Raster.TextWidth(yLabel, s)) / 2, yLabel, Rgb.Ink, s);
-        DrawLegend(canvas, area, s);
-        return (canvas, area);
-    }
-
-    (AxisTicks X, AxisTicks Y) Ticks(int width)
-    {
-        double xMin = double.PositiveInfinity, xMax = double.NegativeInfinity, yMin = xMin, yMax = xMax;
-        foreach (var (_, xs, ys) in series)
-            for (int i = 0; i < xs.Length; i++)
-                if (double.IsFinite(xs[i]) && double.IsFinite(ys[i]))
-                {
-                    xMin = Math.Min(xMin, xs[i]); xMax = Math.Max(xMax, xs[i]);
-                    yMin = Math.Min(yMin, ys[i]); yMax = Math.Max(yMax, ys[i]);
-                }
-        // about one x tick per 120 px keeps labels like "-0.25" from touching
-        return (AxisTicks.For(xMin, xMax, Math.Clamp(width / 120, 3, 10)), AxisTicks.For(yMin, yMax, 6));
-    }
-
-    static void DrawSeries(Raster canvas, double[] xs, double[] ys, Rgb color, Func<double, int> X, Func<double, int> Y)
-    {
-        bool previous = false;
-        int px = 0, py = 0;
-        for (int i = 0; i < xs.Length; i++)
-        {
-            if (!double.IsFinite(xs[i]) || !double.IsFinite(ys[i])) { previous = false; continue; }
-            int x = X(xs[i]), y = Y(ys[i]);
-            // a point without a finite neighbour before it still shows, as a dot
-            if (previous) canvas.Line(px, py, x, y, color); else canvas.Line(x, y, x, y, color);
-            (px, py, previous) = (x, y, true);
-        }
-    }
-
-    /// In whichever inside corner of the plot covers the fewest series pixels, as matplotlib's
-    /// "best" placement does, since learning curves rise or fall into different corners.
-    void DrawLegend(Raster canvas, Rectangle area, int s)
-    {
-        if (series.Count == 0) return;
-        int pad = 4 * s, swatch = 8 * s, line = Raster.TextHeight(s) + pad, textWidth = 0;
-        foreach (var (name, _, _) in series) textWidth = Math.Max(textWidth, Raster.TextWidth(name, s));
-        int width = pad + swatch + pad + textWidth + pad, height = pad + series.Count * line;
-        Rectangle[] corners =
-        [
-            new(area.Right - width - pad, area.Top + pad, width, height),
-            new(area.Left + pad, area.Top + pad, width, height),
-            new(area.Right - width - pad, area.Bottom - height - pad, width, height),
-            new(area.Left + pad, area.Bottom - height - pad, width, height),
-        ];
-        var box = corners.MinBy(c => SeriesPixels(canvas, c));
-        canvas.FillRect(box.Left, box.Top, box.Width, box.Height, Rgb.White);
-        canvas.Outline(box.Left, box.Top, box.Width, box.Height, Rgb.Gap);
-        for (int k = 0; k < series.Count; k++)
-        {
-            int y = box.Top + pad + k * line;
-            canvas.FillRect(box.Left + pad, y + Raster.TextHeight(s) / 2 - s, swatch, 2 * s, Palette[k % Palette.Length]);
-            canvas.Text(box.Left + pad + swatch + pad, y, series[k].Name, Rgb.Ink, s);
-        }
-    }
-
-    static int SeriesPixels(Raster canvas, Rectangle box)
-    {
-        int count = 0;
-        for (int y = Math.Max(box.Top, 0); y < Math.Min(box.Bottom, canvas.Height); y++)
-            for (int x = Math.Max(box.Left, 0); x < Math.Min(box.Right, canvas.Width); x++)
+            var (name, xs, ys) = series[s];
+            var rgb = Palette[s % Palette.Length];
+            var color = new ScottPlot.Color(rgb.R, rgb.G, rgb.B);
+            bool named = false;
+            // one scatter per run of finite points, so a NaN breaks the line and the axes ignore it
+            for (int start = 0; start < xs.Length;)
             {
-                var pixel = canvas[x, y];
-                if (pixel != Rgb.White && pixel != Rgb.GridLine) count++;
+                while (start < xs.Length && !Finite(xs, ys, start)) start++;
+                int end = start;
+                while (end < xs.Length && Finite(xs, ys, end)) end++;
+                if (end > start)
+                {
+                    var line = plot.Add.Scatter(xs[start..end], ys[start..end], color);
+                    line.LineWidth = 2;
+                    line.MarkerSize = 5;
+                    if (!named) line.LegendText = name;
+                    named = true;
+                }
+                start = end;
             }
-        return count;
+        }
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        if (series.Exists(s => s.Name.Length > 0)) plot.ShowLegend();
+        return plot;
     }
+
+    static bool Finite(double[] xs, double[] ys, int i) => double.IsFinite(xs[i]) && double.IsFinite(ys[i]);
 }
