@@ -12,7 +12,7 @@ public static class CommandHelp
     static readonly Dictionary<string, string> Commands = new()
     {
         ["train"] = $"usage: sfnn train {Common} [--data DIR] [--out DIR] [--resume] [--stop-after N] [--noise X] [--c X] " +
-                    "[--eval-samples M] [--monitor-samples M] [--train-limit N]",
+                    "[--eval-samples M] [--monitor-samples M] [--train-limit N] [--hold-out N]",
         ["eval"] = "usage: sfnn eval CHECKPOINT [--samples M] [--curve] [--out DIR] [--data DIR] [--threads T] [--seed S]",
         ["sample"] = "usage: sfnn sample CHECKPOINT [--digits 0,1,2 | --ambiguous N [--search N]] [--completions K] [--out FILE.png] [--seed S] [--data DIR]",
         ["lab"] = "usage: sfnn lab SPEC.json | sfnn lab --report [--out DIR]",
