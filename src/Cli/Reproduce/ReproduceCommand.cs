@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Output;
+using SimdSfnn.Cli.Pictures;
 using SimdSfnn.Cli.Training;
 using SimdSfnn.IO;
 
@@ -163,6 +164,10 @@ public static class ReproduceCommand
 
     static void WriteTables(string outDir, IEnumerable<PaperTable> tables, List<RunRecord> records)
     {
-        foreach (var table in tables) AtomicFile.WriteAllText(TablePath(outDir, table), ResultTable.Markdown(table, records));
+        foreach (var table in tables)
+        {
+            AtomicFile.WriteAllText(TablePath(outDir, table), ResultTable.Markdown(table, records));
+            TableChart.Save(table, ResultTable.Rows(table, records), Path.Combine(outDir, table.FileName + ".png"));
+        }
     }
 }

@@ -20,16 +20,28 @@ public static class ResultTable
         text.Append(CultureInfo.InvariantCulture, $"Runs: {Distinct(mine, r => r.Epochs?.ToString(CultureInfo.InvariantCulture))} epochs, " +
                     $"hidden layers {Distinct(mine, r => r.Layers)}.\n\n");
         text.Append("| method | M | paper | ours | seeds | lr (held-out pick) | lr (test pick) |\n|---|---:|---:|---:|---:|---:|---:|\n");
-        foreach (var row in table.Rows)
+        foreach (var result in Rows(table, records))
+        {
+            var (row, pick, scores) = result;
+            string ours = scores.Length == 0 ? "-" : scores.Length == 1 ? Number(result.Mean) : $"{Number(result.Mean)} +- {Number(result.Sd)}";
+            text.Append(CultureInfo.InvariantCulture,
+                $"| {row.Method} | {row.Cell.Samples} | {Number(row.Paper)} | {ours} | {scores.Length} | {Rate(pick.OnHeldOut)} | {Rate(pick.OnTest)} |\n");
+        }
+        AppendSweep(text, table, mine);
+        return text.ToString();
+    }
+
+    /// Each row's pick and the test scores (as shown: errors in %) of its final runs at that pick.
+    public static IReadOnlyList<RowResult> Rows(PaperTable table, IReadOnlyList<RunRecord> records)
+    {
+        var mine = records.Where(r => r.Spec.Cell.Task == table.Task).ToArray();
+        return [.. table.Rows.Select(row =>
         {
             var pick = LearningRatePick.For(table, row, mine);
             var scores = mine.Where(r => r.Spec.Phase == RunPhase.Final && r.Spec.Cell == row.Cell && r.Spec.LearningRate == pick.OnHeldOut)
                              .Select(r => r.Score($"test{table.Metric}{row.FieldSuffix}")).OfType<double>().Select(v => Shown(table, v)).ToArray();
-            text.Append(CultureInfo.InvariantCulture,
-                $"| {row.Method} | {row.Cell.Samples} | {Number(row.Paper)} | {MeanAndSd(scores)} | {scores.Length} | {Rate(pick.OnHeldOut)} | {Rate(pick.OnTest)} |\n");
-        }
-        AppendSweep(text, table, mine);
-        return text.ToString();
+            return new RowResult(row, pick, scores);
+        })];
     }
 
     /// Held-out score of every sweep run: rows as in the table, a column per learning rate.
@@ -62,15 +74,6 @@ public static class ResultTable
 
     /// Errors as percentages, log-likelihoods in nats.
     public static double Shown(PaperTable table, double score) => table.ScoresError ? 100 * score : score;
-
-    static string MeanAndSd(double[] values)
-    {
-        if (values.Length == 0) return "-";
-        double mean = values.Average();
-        if (values.Length == 1) return Number(mean);
-        double sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
-        return $"{Number(mean)} +- {Number(sd)}";
-    }
 
     static string Number(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 

@@ -34,6 +34,7 @@ public sealed class ReproduceTests(QuickReproduction quick) : IClassFixture<Quic
         Assert.All(cells, c => Assert.Contains(lines, l => (string?)l["phase"] == "final" && (string?)l["run"] is { } id && id.StartsWith(c.Name + "-", StringComparison.Ordinal)));
         Assert.All(lines.Where(l => (string?)l["phase"] == "sweep"), l => Assert.Equal(50, (int)l["heldOutExamples"]!));
         Assert.All(lines.Where(l => (string?)l["phase"] == "final"), l => Assert.Equal(300, (int)l["trainExamples"]!));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(quick.Out, "table1.png"))[..4]);
 
         var table = File.ReadAllLines(quick.TablePath);
         foreach (var row in PaperTable.Classification.Rows)
