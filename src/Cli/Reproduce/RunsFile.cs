@@ -32,9 +32,20 @@ public static class RunsFile
 
     public static void Append(string path, RunRecord record)
     {
+        // After a torn line (a process killed mid-write) the new line starts on a line of its own.
+        string separator = EndsInsideALine(path) ? "\n" : "";
         using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-        file.Write(System.Text.Encoding.UTF8.GetBytes(record.Text + "\n"));
+        file.Write(System.Text.Encoding.UTF8.GetBytes(separator + record.Text + "\n"));
         file.Flush(flushToDisk: true);
+    }
+
+    static bool EndsInsideALine(string path)
+    {
+        if (!File.Exists(path)) return false;
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        if (file.Length == 0) return false;
+        file.Seek(-1, SeekOrigin.End);
+        return file.ReadByte() != '\n';
     }
 
     public static void Write(string path, IEnumerable<RunRecord> records) => AtomicFile.WriteAllLines(path, records.Select(r => r.Text));

@@ -62,6 +62,34 @@ public sealed class ReproduceTests(QuickReproduction quick) : IClassFixture<Quic
         Assert.Equal(table, File.ReadAllText(quick.TablePath));
     }
 
+    /// A process killed while appending its line leaves it torn; the rerun skips the torn line,
+    /// finds the run's last checkpoint, only evaluates it, and gives the same line and table.
+    [Fact]
+    public void A_torn_last_line_is_redone_from_the_runs_last_checkpoint()
+    {
+        Assert.Equal(0, quick.Result.ExitCode);
+        string copy = TempDir.Fresh("reproduce");
+        CopyFolder(quick.Out, copy);
+        var lines = File.ReadAllLines(Path.Combine(copy, "runs.jsonl"));
+        File.WriteAllText(Path.Combine(copy, "runs.jsonl"), string.Join('\n', lines[..^1]) + "\n" + lines[^1][..(lines[^1].Length / 2)]);
+
+        var again = Sfnn.Run(["reproduce", "table1", "--data", quick.Data, "--out", copy, .. QuickReproduction.Quick]);
+
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal(1, (int)JsonNode.Parse(Assert.Single(again.StdoutLines))!["trained"]!);
+        var redone = File.ReadAllLines(Path.Combine(copy, "runs.jsonl"));
+        Assert.Equal(lines.Length + 1, redone.Length); // the torn line stays, unread
+        Assert.Equal(WithoutTimes(lines[^1..]), WithoutTimes(redone[^1..]));
+        Assert.Equal(File.ReadAllText(quick.TablePath), File.ReadAllText(Path.Combine(copy, "table1.md")));
+    }
+
+    static void CopyFolder(string from, string to)
+    {
+        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories)) Directory.CreateDirectory(dir.Replace(from, to, StringComparison.Ordinal));
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories)) File.Copy(file, file.Replace(from, to, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Emit_parallel_prints_one_command_per_sweep_run_and_writes_nothing()
     {
