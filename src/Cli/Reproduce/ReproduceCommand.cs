@@ -52,22 +52,27 @@ public static class ReproduceCommand
         using var interruption = new Interruption();
         Directory.CreateDirectory(outDir);
         var runner = new InProcessRun(protocol, dataset, outDir, progress, interruption);
-        if (single is not null)
-        {
-            if (records.Any(r => r.Id == single.Id)) progress.Message($"reproduce: {single.Id} is already in {runsPath}");
-            else if (runner.Run(single) is { } record) RunsFile.Append(runsPath, record);
-            else return Interruption.ExitCode;
-            return 0;
-        }
+        if (single is null) return TrainAll(plan, runner, records, outDir, tables, progress);
+        if (records.Any(r => r.Id == single.Id)) progress.Message($"reproduce: {single.Id} is already in {runsPath}");
+        else if (runner.Run(single) is { } record) RunsFile.Append(runsPath, record);
+        else return Interruption.ExitCode;
+        return 0;
+    }
 
+    /// Cell by cell, its sweep and then its final runs, skipping the runs that have a line; the
+    /// tables are rewritten after each cell, so that a long reproduction shows what it has so far.
+    static int TrainAll(ReproducePlan plan, InProcessRun runner, List<RunRecord> records, string outDir, PaperTable[] tables, Progress progress)
+    {
+        string runsPath = Path.Combine(outDir, RunsFile.FileName);
         var cells = plan.Cells.ToArray();
         var display = new ReproduceProgress(progress, cells.Length);
-        display.Start(Done(plan, records), Done(plan, records) + Remaining(plan, protocol, records).Count);
+        display.Start(Done(plan, records), Done(plan, records) + Remaining(plan, records).Count);
         int trained = 0;
         foreach (var (table, cell) in cells)
         {
             foreach (var phase in new[] { RunPhase.Sweep, RunPhase.Final })
             {
+                // the final runs are known once the sweep before them is in `records`
                 var runs = phase == RunPhase.Sweep ? plan.Sweep(cell).ToArray() : plan.Finals(table, cell, records)!;
                 foreach (var spec in runs.Where(s => !records.Any(r => r.Id == s.Id)))
                 {
@@ -75,7 +80,7 @@ public static class ReproduceCommand
                     RunsFile.Append(runsPath, record);
                     records.Add(record);
                     trained++;
-                    var remaining = Remaining(plan, protocol, records);
+                    var remaining = Remaining(plan, records);
                     int done = Done(plan, records);
                     display.RunDone(record, done, done + remaining.Count, remaining);
                 }
@@ -146,15 +151,15 @@ public static class ReproduceCommand
     static int Done(ReproducePlan plan, List<RunRecord> records) => records.Count(r => plan.Cells.Any(c => c.Cell == r.Spec.Cell));
 
     /// (M, epochs) of each run still to do; a cell whose finals are not yet known counts one per seed.
-    static List<(int Samples, int Epochs)> Remaining(ReproducePlan plan, ReproduceProtocol protocol, List<RunRecord> records)
+    static List<(int Samples, int Epochs)> Remaining(ReproducePlan plan, List<RunRecord> records)
     {
         var done = records.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         var left = new List<(int, int)>();
         foreach (var (table, cell) in plan.Cells)
         {
-            int epochs = protocol.Epochs(cell.Task);
+            int epochs = plan.Protocol.Epochs(cell.Task);
             int sweepLeft = plan.Sweep(cell).Count(s => !done.Contains(s.Id));
-            int finalsLeft = plan.Finals(table, cell, records)?.Count(f => !done.Contains(f.Id)) ?? protocol.Seeds;
+            int finalsLeft = plan.Finals(table, cell, records)?.Count(f => !done.Contains(f.Id)) ?? plan.Protocol.Seeds;
             left.AddRange(Enumerable.Repeat((cell.Samples, epochs), sweepLeft + finalsLeft));
         }
         return left;

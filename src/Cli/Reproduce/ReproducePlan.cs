@@ -5,6 +5,8 @@ namespace SimdSfnn.Cli.Reproduce;
 /// examples, one per seed. The final runs cannot be known before their sweep is done.
 public sealed class ReproducePlan(IReadOnlyList<PaperTable> tables, ReproduceProtocol protocol)
 {
+    public ReproduceProtocol Protocol => protocol;
+
     public IEnumerable<(PaperTable Table, Cell Cell)> Cells => tables.SelectMany(t => t.Cells.Select(c => (t, c)));
 
     public IEnumerable<RunSpec> Sweep(Cell cell) =>
