@@ -1,6 +1,7 @@
 using SimdSfnn.Cli.Commands;
 using SimdSfnn.Cli.Lab;
 using SimdSfnn.Cli.Options;
+using SimdSfnn.Cli.Reproduce;
 using SimdSfnn.Cli.Training;
 using SimdSfnn.IO;
 using SimdSfnn.Tensors;
@@ -9,7 +10,7 @@ namespace SimdSfnn.Cli;
 
 internal static class Program
 {
-    const string Usage = "usage: sfnn train|eval CHECKPOINT|sample CHECKPOINT|lab SPEC.json|bench [options]; see README.md";
+    const string Usage = "usage: sfnn train|eval CHECKPOINT|sample CHECKPOINT|lab SPEC.json|bench|reproduce TABLE [options]; see README.md";
 
     public static int Main(string[] args)
     {
@@ -26,6 +27,7 @@ internal static class Program
                 "bench" => BenchCommand.Run(rest),
                 "sample" => SampleCommand.Run(rest),
                 "lab" => LabCommand.Run(rest),
+                "reproduce" => ReproduceCommand.Run(rest),
                 "--help" or "-h" or "help" => Help(),
                 _ => throw new BadInputException($"unknown command '{args[0]}'; {Usage}"),
             };

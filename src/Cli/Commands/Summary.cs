@@ -8,13 +8,20 @@ namespace SimdSfnn.Cli.Commands;
 /// The one-line JSON that `train` and `eval` end with (cli.md).
 internal static class Summary
 {
-    public static string Json(RunSettings settings, TrainResult result)
+    public static string Json(RunSettings settings, TrainResult result) => JsonLine.Write(Fields(settings, result));
+
+    public static JsonObject Fields(RunSettings settings, TrainResult result)
     {
         var o = Base(settings, result.Deterministic ?? result.Final);
         o["secondsPerEpoch"] = JsonLine.Number(result.SecondsPerEpoch);
         if (result.Deterministic is not null) AddStochastic(o, result.Final);
+        if (result.HeldOut is { } heldOut)
+        {
+            AddScores(o, "heldOut", "", result.HeldOutDeterministic ?? heldOut);
+            if (result.HeldOutDeterministic is not null) AddScores(o, "heldOut", "Stochastic", heldOut);
+        }
         o["checkpoint"] = result.CheckpointPath;
-        return JsonLine.Write(o);
+        return o;
     }
 
     public static JsonObject Base(RunSettings settings, EvaluationResult r)
@@ -26,17 +33,18 @@ internal static class Summary
             ["samples"] = settings.Samples,
             ["epochs"] = settings.Epochs,
         };
-        if (!double.IsNaN(r.TestError)) o["testError"] = JsonLine.Number(r.TestError);
-        o["testLogLikelihood"] = JsonLine.Number(r.TestLogLikelihood);
-        o["testSamples"] = r.Samples;
+        AddScores(o, "test", "", r);
         return o;
     }
 
     /// "Deterministic tested as stochastic": the same net with sampled h and C_M.
-    public static void AddStochastic(JsonObject o, EvaluationResult r)
+    public static void AddStochastic(JsonObject o, EvaluationResult r) => AddScores(o, "test", "Stochastic", r);
+
+    /// `{set}Error` (classify only), `{set}LogLikelihood` and `{set}Samples`, each name ending in `suffix`.
+    static void AddScores(JsonObject o, string set, string suffix, EvaluationResult r)
     {
-        if (!double.IsNaN(r.TestError)) o["testErrorStochastic"] = JsonLine.Number(r.TestError);
-        o["testLogLikelihoodStochastic"] = JsonLine.Number(r.TestLogLikelihood);
-        o["testSamplesStochastic"] = r.Samples;
+        if (!double.IsNaN(r.TestError)) o[$"{set}Error{suffix}"] = JsonLine.Number(r.TestError);
+        o[$"{set}LogLikelihood{suffix}"] = JsonLine.Number(r.TestLogLikelihood);
+        o[$"{set}Samples{suffix}"] = r.Samples;
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Training;
 using SimdSfnn.Estimators;
@@ -13,9 +12,6 @@ namespace SimdSfnn.Cli.Commands;
 /// before its first checkpoint removes the folder it created, so nothing half-made is left.
 internal static class TrainCommand
 {
-    /// Exit code of a run stopped by SIGINT or SIGTERM (128 + SIGINT, the shell's convention).
-    public const int InterruptedExitCode = 130;
-
     /// Parameters, gradients and momentum are float blocks of this many values at most.
     const long MaxParameters = 1L << 28;
 
@@ -36,14 +32,14 @@ internal static class TrainCommand
         Checkpoint? saved = resume ? Checkpoint.Load(Path.Combine(outDir!, Checkpoint.FileName)) : null;
         if (saved is not null)
         {
-            if (!SameRun(saved.Settings, settings))
+            if (!saved.Settings.SameRunAs(settings))
                 throw new BadInputException($"--resume: the options differ from the run in {outDir}; resume with the same options");
         }
         else if (outDir is not null && File.Exists(Path.Combine(outDir, Checkpoint.FileName)))
             throw new BadInputException($"--out {outDir} already holds a run's checkpoint; continue it with --resume or choose another --out");
 
         var progress = Progress.ForStandardError();
-        var data = TaskData.Load(settings.Task, CommonOptions.Data(args, progress), settings.TrainLimit, settings.Seed);
+        var data = TaskData.Load(settings.Task, CommonOptions.Data(args, progress), settings.TrainLimit, settings.Seed, holdOut: settings.HoldOut);
         if (saved?.DataSha256 is { } trained && !trained.SequenceEqual(data.DataSha256))
             throw new BadInputException($"--resume: the run in {outDir} was trained on other data (the SHA-256 of its IDX files differ from --data's); resume it with the same data");
         if (settings.Batch > data.Train.Count)
@@ -54,17 +50,7 @@ internal static class TrainCommand
         if (parameters > MaxParameters)
             throw new BadInputException($"option --layers {string.Join(',', settings.Layers)} gives {parameters} parameters; at most {MaxParameters} are supported");
 
-        using var cancel = new CancellationTokenSource();
-        // The first SIGINT/SIGTERM asks for a checkpoint after the current step; a second one
-        // is left to the runtime and ends the process (the last checkpoint is still intact).
-        Action<PosixSignalContext> onSignal = context =>
-        {
-            if (cancel.IsCancellationRequested) return;
-            context.Cancel = true;
-            cancel.Cancel();
-        };
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, onSignal);
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, onSignal);
+        using var interruption = new Interruption();
 
         outDir ??= Path.Combine("runs", $"{settings.TaskName}-{settings.EstimatorName}-M{settings.Samples}-{DateTime.Now:yyyyMMdd-HHmmss}");
         bool created = !Directory.Exists(outDir);
@@ -74,13 +60,13 @@ internal static class TrainCommand
 
         var trainer = new Trainer(settings, data, outDir, progress)
         {
-            EvalSamples = evalSamples, MonitorSamples = monitorSamples, Resume = resume, StopAfter = stopAfter, Cancel = cancel.Token,
-            Pause = PausePoint.FromEnvironment(progress, cancel.Token),
+            EvalSamples = evalSamples, MonitorSamples = monitorSamples, Resume = resume, StopAfter = stopAfter, Cancel = interruption.Token,
+            Pause = PausePoint.FromEnvironment(progress, interruption.Token),
         };
         try
         {
             var result = trainer.Run();
-            if (result is null) return cancel.IsCancellationRequested ? InterruptedExitCode : 0;
+            if (result is null) return interruption.Requested ? Interruption.ExitCode : 0;
             Console.WriteLine(Summary.Json(settings, result));
             return 0;
         }
@@ -90,9 +76,4 @@ internal static class TrainCommand
             throw;
         }
     }
-
-    static bool SameRun(RunSettings a, RunSettings b) =>
-        a.Task == b.Task && a.Estimator == b.Estimator && a.Samples == b.Samples && a.Layers.SequenceEqual(b.Layers) &&
-        a.LearningRate == b.LearningRate && a.Batch == b.Batch && a.Seed == b.Seed && a.InputNoise == b.InputNoise &&
-        a.C == b.C && a.TrainLimit == b.TrainLimit && a.Epochs == b.Epochs;
 }

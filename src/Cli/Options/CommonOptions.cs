@@ -59,6 +59,7 @@ internal static class CommonOptions
             InputNoise = args.Number("noise", task == TaskKind.Classify ? 0.4 : 0, 0, 100),
             C = args.Has("c") ? args.Number("c", 0, -1e6, 1e6) : null,
             TrainLimit = args.Count("train-limit", 0, 0),
+            HoldOut = args.Count("hold-out", 0, 0),
         };
     }
 

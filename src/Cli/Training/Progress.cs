@@ -28,7 +28,8 @@ internal sealed class Progress(TextWriter writer, bool interactive)
 
     public void Message(string text) => writer.WriteLine(text);
 
-    static string Duration(double seconds) =>
+    /// `42s`, `3m05s`, `1h20m`.
+    public static string Duration(double seconds) =>
         seconds >= 3600 ? $"{(int)(seconds / 3600)}h{(int)(seconds % 3600 / 60):D2}m"
         : seconds >= 60 ? $"{(int)(seconds / 60)}m{(int)(seconds % 60):D2}s"
         : string.Create(CultureInfo.InvariantCulture, $"{seconds:F0}s");

@@ -24,6 +24,8 @@ internal sealed record RunSettings
     public double? C { get; init; }
     /// Training examples used (the first N after loading); 0 means all.
     public int TrainLimit { get; init; }
+    /// Examples at the end of those kept out of training and scored at the end (0: none).
+    public int HoldOut { get; init; }
 
     public string EstimatorName => EstimatorRegistry.Name(Estimator);
     public string TaskName => Task == TaskKind.Classify ? "classify" : "structured";
@@ -42,7 +44,15 @@ internal sealed record RunSettings
         ["noise"] = InputNoise.ToString("R", CultureInfo.InvariantCulture),
         ["c"] = C?.ToString("R", CultureInfo.InvariantCulture) ?? "",
         ["trainLimit"] = Inv(TrainLimit),
+        ["holdOut"] = Inv(HoldOut),
     };
+
+    /// Whether a checkpoint of `other` can be continued as this run: every setting that shapes
+    /// the network, the data or the random streams agrees (the thread count may differ).
+    public bool SameRunAs(RunSettings other) =>
+        Task == other.Task && Estimator == other.Estimator && Samples == other.Samples && Layers.SequenceEqual(other.Layers) &&
+        LearningRate == other.LearningRate && Batch == other.Batch && Seed == other.Seed && InputNoise == other.InputNoise &&
+        C == other.C && TrainLimit == other.TrainLimit && HoldOut == other.HoldOut && Epochs == other.Epochs;
 
     public static RunSettings FromMetadata(IReadOnlyDictionary<string, string> metadata, string file)
     {
@@ -75,6 +85,8 @@ internal sealed record RunSettings
             InputNoise = Parse("noise", Dbl),
             C = c.Length == 0 ? null : Parse("c", Dbl),
             TrainLimit = Parse("trainLimit", Int),
+            // checkpoints written before held-out examples existed held none out
+            HoldOut = metadata.ContainsKey("holdOut") ? Parse("holdOut", Int) : 0,
         };
         // The same bounds the command line enforces, so a hand-edited file cannot start a run
         // that the options would have refused.
@@ -85,6 +97,7 @@ internal sealed record RunSettings
             { Batch: < 1 } => "batch",
             { Threads: < 1 } => "threads",
             { TrainLimit: < 0 } => "trainLimit",
+            { HoldOut: < 0 } => "holdOut",
             { LearningRate: var lr } when !(lr > 0) || !double.IsFinite(lr) => "lr",
             { InputNoise: var noise } when !(noise >= 0) || !double.IsFinite(noise) => "noise",
             { C: { } cValue } when !double.IsFinite(cValue) => "c",

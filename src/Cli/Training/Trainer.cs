@@ -100,13 +100,20 @@ internal sealed class Trainer(RunSettings settings, TaskData data, string outDir
         }
 
         Pause.At("final");
-        var final = evaluation.Run(theta, data.Test, EvalSamples, sampled: true, settings.Seed);
-        EvaluationResult? deterministic = estimator.SamplesHidden ? null
-            : evaluation.Run(theta, data.Test, 1, sampled: false, settings.Seed);
+        var (final, deterministic) = Score(evaluation, theta, data.Test, estimator.SamplesHidden);
+        var (heldOut, heldOutDeterministic) = data.HeldOut is { } held ? Score(evaluation, theta, held, estimator.SamplesHidden) : default;
         // Over every epoch of the run: when an earlier process ran them all (killed after the last
         // checkpoint, before this summary), this one only evaluates.
-        return new TrainResult(final, deterministic, log.SecondsPerEpoch, CheckpointPath);
+        return new TrainResult(final, deterministic, log.SecondsPerEpoch, CheckpointPath)
+        {
+            HeldOut = heldOut, HeldOutDeterministic = heldOutDeterministic,
+        };
     }
+
+    /// The stochastic score at `EvalSamples`, and for a deterministic net also its `h = s` score.
+    (EvaluationResult Stochastic, EvaluationResult? Deterministic) Score(TestSetEvaluation evaluation, Parameters theta, ExampleSet set, bool samplesHidden) =>
+        (evaluation.Run(theta, set, EvalSamples, sampled: true, settings.Seed),
+         samplesHidden ? null : evaluation.Run(theta, set, 1, sampled: false, settings.Seed));
 
     void Save(Parameters theta, MomentumSgd optimizer, IGradientEstimator estimator, int epochsDone, int stepsDone, double criterion)
     {
@@ -177,7 +184,12 @@ internal sealed class Trainer(RunSettings settings, TaskData data, string outDir
 }
 
 /// `Final` is the stochastic test at `M = EvalSamples`; `Deterministic` the `h = s` test of a
-/// deterministic net (null for stochastic estimators).
-internal sealed record TrainResult(EvaluationResult Final, EvaluationResult? Deterministic, double SecondsPerEpoch, string CheckpointPath);
+/// deterministic net (null for stochastic estimators). `HeldOut` and `HeldOutDeterministic` are
+/// the same scores on the held-out examples, when the run kept some out (`--hold-out`).
+internal sealed record TrainResult(EvaluationResult Final, EvaluationResult? Deterministic, double SecondsPerEpoch, string CheckpointPath)
+{
+    public EvaluationResult? HeldOut { get; init; }
+    public EvaluationResult? HeldOutDeterministic { get; init; }
+}
 
 internal sealed class DivergedException(string message) : Exception(message);

@@ -35,6 +35,23 @@ public sealed class TrainEvalEndToEndTests
     }
 
     [Fact]
+    public void Hold_out_trains_on_the_rest_and_scores_the_held_out_examples()
+    {
+        string data = SyntheticIdx.Write();
+        var result = Train(data, TempDir.Fresh("run"), "--hold-out", "50");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(Assert.Single(result.StdoutLines));
+        Assert.InRange(json.RootElement.GetProperty("heldOutError").GetDouble(), 0, 1);
+        Assert.True(json.RootElement.GetProperty("heldOutLogLikelihood").GetDouble() < 0);
+        Assert.Equal(4, json.RootElement.GetProperty("heldOutSamples").GetInt32());
+
+        var all = Train(data, TempDir.Fresh("run"), "--hold-out", "200");
+        Assert.Equal(2, all.ExitCode);
+        Assert.Contains("holding out 200", Assert.Single(all.StderrLines));
+    }
+
+    [Fact]
     public void Eval_reads_the_checkpoint_with_any_M()
     {
         string data = SyntheticIdx.Write(), outDir = TempDir.Fresh("run");
