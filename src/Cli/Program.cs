@@ -9,7 +9,7 @@ namespace SimdSfnn.Cli;
 
 public static class Program
 {
-    const string Usage = "usage: sfnn train|eval CHECKPOINT|sample CHECKPOINT|lab SPEC.json|bench [options]; see README.md";
+    const string Usage = "usage: sfnn train|eval CHECKPOINT|sample CHECKPOINT|parzen SAMPLES|lab SPEC.json|bench [options]; see README.md";
 
     public static int Main(string[] args)
     {
@@ -25,6 +25,7 @@ public static class Program
                 "eval" => EvalCommand.Run(rest),
                 "bench" => BenchCommand.Run(rest),
                 "sample" => SampleCommand.Run(rest),
+                "parzen" => ParzenCommand.Run(rest),
                 "lab" => LabCommand.Run(rest),
                 "--help" or "-h" or "help" => Help(),
                 _ => throw new BadInputException($"unknown command '{args[0]}'; {Usage}"),
