@@ -72,6 +72,9 @@ public static class ParzenCommand
         var testScore = MeanEstimate.Of(testDensities[0]);
         var codeSigmaScore = MeanEstimate.Of(testDensities[1]);
         double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var (productSeconds, scoringSeconds) = window.WorkerSeconds;
+        progress.Message(string.Create(CultureInfo.InvariantCulture,
+            $"worker time: products {productSeconds:F2} s ({2.0 * window.Samples * pixels * (heldOut.Count + test.Count) / productSeconds / 1e9:F1} GFLOP/s per worker), log-mean-exp {scoringSeconds:F2} s"));
         progress.Message(string.Create(CultureInfo.InvariantCulture,
             $"test log-likelihood {testScore.Mean:F2} +- {testScore.StandardError:F2} at sigma {grid[best]:F4} ({codeSigmaScore.Mean:F2} +- {codeSigmaScore.StandardError:F2} at sigma {CodeSigma:F2}); {seconds:F2} s"));
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
 using SimdSfnn.Nn.Workers;
 using SimdSfnn.Tensors;
@@ -30,6 +31,7 @@ public sealed class ParzenWindow : IShardedWork
     double[] scales = [];            // 1 / (2 sigma^2) per sigma
     double[][] logDensities = [];    // per sigma, per image: logmeanexp_i(-scale ||x - mu_i||^2)
     int nextBlock;
+    long productTicks, scoringTicks;
 
     /// `samples` holds N rows of `width` values (the mu_i), copied here.
     public ParzenWindow(ReadOnlySpan<float> samples, int width, WorkerPool pool)
@@ -61,6 +63,11 @@ public sealed class ParzenWindow : IShardedWork
     public int Samples { get; }
     /// D, the values per image.
     public int Width { get; }
+
+    /// Seconds the workers spent, all together, in the products and in the log-mean-exps of
+    /// every `LogDensities` so far (where the time goes, for progress lines and speed notes).
+    public (double Products, double Scoring) WorkerSeconds =>
+        ((double)productTicks / Stopwatch.Frequency, (double)scoringTicks / Stopwatch.Frequency);
 
     /// The Parzen log-density of each of the `images.Length / Width` images at each sigma:
     /// `result[s][n] = log p(x_n)` at `sigmas[s]` (nats).
@@ -95,8 +102,10 @@ public sealed class ParzenWindow : IShardedWork
             int first = block * BlockRows, B = Math.Min(BlockRows, count - first);
             var xBlock = x.AsSpan(first * D, B * D);
             var c = product.AsSpan(0, B * N); // (B, N): x_n . mu_i
+            long started = Stopwatch.GetTimestamp();
             if (packed is not null) MatMul.Forward(xBlock, packed, c, B);
             else MatMul.Forward(xBlock, mu, c, B, D, N);
+            long multiplied = Stopwatch.GetTimestamp();
             for (int r = 0; r < B; r++)
             {
                 var d = c.Slice(r * N, N);
@@ -110,6 +119,8 @@ public sealed class ParzenWindow : IShardedWork
                 for (int s = 0; s < scales.Length; s++)
                     logDensities[s][first + r] = ScaledLogMeanExp.Compute(d, smallest, scales[s]);
             }
+            Interlocked.Add(ref productTicks, multiplied - started);
+            Interlocked.Add(ref scoringTicks, Stopwatch.GetTimestamp() - multiplied);
         }
     }
 }
