@@ -14,9 +14,8 @@ namespace SimdSfnn.Cli.Commands;
 /// `sfnn parzen SAMPLES`: the Parzen log-likelihood of the test images under the samples of an
 /// IDX file (Bengio et al. 2013, Table 1), with sigma chosen on held-out images from
 /// `logspace(-1, 0, 10)` unless `--sigma` fixes it. `--training-images N` puts the window on the
-/// first N training images instead (Table 1's last column). The held-out images are the last
-/// sixth of the training set (MNIST: train[50000:60000], which the GSN does not train on) or
-/// `--validation FILE`.
+/// first N training images instead (Table 1's last column). The held-out images are
+/// `HeldOutImages` or `--validation FILE`.
 public static class ParzenCommand
 {
     /// The sigma of the GSN authors' code, reported beside the chosen one (docs/spec/gsn.md).
@@ -45,21 +44,35 @@ public static class ParzenCommand
         int pixels = dataset.TestImages.Rows * dataset.TestImages.Columns;
         int heldOutCount = dataset.TrainImages.Count / 6;
         var samples = sampleFile is null ? TrainingImages(dataset, trainingImages, heldOutCount) : Fitting(sampleFile, args.Positional[0], pixels);
-        var heldOut = validationFile is not null ? Fitting(validationFile, validationPath!, pixels)
-            : Images(dataset.TrainImages, dataset.TrainImages.Count - heldOutCount, heldOutCount);
+        var heldOut = validationFile is not null ? Fitting(validationFile, validationPath!, pixels) : HeldOutImages(dataset);
         if (heldOut.Count == 0) throw new BadInputException($"{validationPath ?? "--data"}: no held-out images to choose sigma on");
-        var test = Images(dataset.TestImages, 0, dataset.TestImages.Count);
+        var test = TestImages(dataset);
         heldOut = First(heldOut, limit);
         test = First(test, limit);
 
-        double[] grid = sigma is { } fixedSigma ? [fixedSigma] : ParzenSigma.Grid();
         string source = trainingImages > 0 ? $"the first {trainingImages} training images" : args.Positional[0];
+        var o = Evaluate(samples, heldOut, test, sigma, threads, progress, source);
+        o["source"] = trainingImages > 0 ? "training-images" : args.Positional[0];
+        Console.WriteLine(JsonLine.Write(o));
+        return 0;
+    }
+
+    /// Bengio et al. 2013's Table 1 protocol on rows already read (of equal widths): the window
+    /// on `samples`, sigma the best of `ParzenSigma.Grid()` on `heldOut` (or `sigma`), the mean
+    /// test log-likelihood and its standard error there and at the code's 0.20. Progress goes to
+    /// `progress`; the result is the JSON object `parzen` prints (`sfnn eval` of a GSN
+    /// checkpoint can print the same one for its chain).
+    public static JsonObject Evaluate(FloatRows samples, FloatRows heldOut, FloatRows test, double? sigma, int threads, Progress progress, string source)
+    {
+        if (heldOut.Width != samples.Width || test.Width != samples.Width)
+            throw new ArgumentException($"rows of {samples.Width}, {heldOut.Width} and {test.Width} values: the samples, held-out and test images must be as wide");
+        double[] grid = sigma is { } fixedSigma ? [fixedSigma] : ParzenSigma.Grid();
         progress.Message(string.Create(CultureInfo.InvariantCulture,
-            $"parzen: {samples.Count} samples of {pixels} values ({source}); sigma {(sigma is null ? $"chosen on {heldOut.Count} held-out images" : "given")}; {test.Count} test images; {threads} threads"));
+            $"parzen: {samples.Count} samples of {samples.Width} values ({source}); sigma {(sigma is null ? $"chosen on {heldOut.Count} held-out images" : "given")}; {test.Count} test images; {threads} threads"));
 
         long started = Stopwatch.GetTimestamp();
         using var pool = new WorkerPool(threads);
-        var window = new ParzenWindow(samples.Values, pixels, pool);
+        var window = new ParzenWindow(samples.Values, samples.Width, pool);
         var heldOutDensities = window.LogDensities(heldOut.Values, grid);
         int best = ParzenSigma.Best(heldOutDensities);
         var heldOutScores = heldOutDensities.Select(d => MeanEstimate.Of(d)).ToArray();
@@ -74,14 +87,13 @@ public static class ParzenCommand
         double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var (productSeconds, scoringSeconds) = window.WorkerSeconds;
         progress.Message(string.Create(CultureInfo.InvariantCulture,
-            $"worker time: products {productSeconds:F2} s ({2.0 * window.Samples * pixels * (heldOut.Count + test.Count) / productSeconds / 1e9:F1} GFLOP/s per worker), log-mean-exp {scoringSeconds:F2} s"));
+            $"worker time: products {productSeconds:F2} s ({2.0 * window.Samples * samples.Width * (heldOut.Count + test.Count) / productSeconds / 1e9:F1} GFLOP/s per worker), log-mean-exp {scoringSeconds:F2} s"));
         progress.Message(string.Create(CultureInfo.InvariantCulture,
             $"test log-likelihood {testScore.Mean:F2} +- {testScore.StandardError:F2} at sigma {grid[best]:F4} ({codeSigmaScore.Mean:F2} +- {codeSigmaScore.StandardError:F2} at sigma {CodeSigma:F2}); {seconds:F2} s"));
 
         var o = new JsonObject
         {
             ["samples"] = samples.Count,
-            ["source"] = trainingImages > 0 ? "training-images" : args.Positional[0],
             ["sigma"] = JsonLine.Number(grid[best]),
             ["sigmaGrid"] = new JsonArray(grid.Select(s => JsonLine.Number(s)).ToArray()),
             ["validLogLikelihoods"] = new JsonArray(heldOutScores.Select(s => JsonLine.Number(s.Mean)).ToArray()),
@@ -95,9 +107,19 @@ public static class ParzenCommand
             ["threads"] = threads,
             ["seconds"] = Math.Round(seconds, 3), // the two products and their scoring, without reading the files
         };
-        Console.WriteLine(JsonLine.Write(o));
-        return 0;
+        return o;
     }
+
+    /// The images that choose sigma: the last sixth of the training set (MNIST: train[50000:60000],
+    /// which the GSN does not train on), scaled to [0, 1].
+    public static FloatRows HeldOutImages(Dataset dataset)
+    {
+        int count = dataset.TrainImages.Count / 6;
+        return Images(dataset.TrainImages, dataset.TrainImages.Count - count, count);
+    }
+
+    /// The test images, scaled to [0, 1].
+    public static FloatRows TestImages(Dataset dataset) => Images(dataset.TestImages, 0, dataset.TestImages.Count);
 
     /// The rows of an IDX file of bytes or floats; at least one.
     static FloatRows ReadRows(string path)
