@@ -13,10 +13,11 @@ namespace SimdSfnn.Tensors;
 
 public static class ScaledLogMeanExp
 {
-    /// The vector paths raise exponents below this to it. The runtime's vector exp leaves its
-    /// fast path for lanes whose result is subnormal or 0 (below about -708): with sigma = 0.1 most
-    /// of a row's terms are, and a row took ten times as long. exp(-700) is 1e-304, so a raised
-    /// term adds at most 1e-304 to a sum that is at least 1 (its largest term is exp(0)): nothing.
+    /// The vector paths raise exponents below this to it, and skip a load whose lanes are all
+    /// below it. The runtime's vector exp leaves its fast path for lanes whose result is subnormal
+    /// or 0 (below about -708): with sigma = 0.1 most of a row's terms are, and a row took ten
+    /// times as long. exp(-700) is 1e-304, so a raised or skipped term moves a sum that is at
+    /// least 1 (its largest term is exp(0)) by at most 1e-304: nothing a double holds.
     const double Floor = -700;
 
     /// `log((1/N) sum_i exp(-scale * d[i]))` in double, with `smallest = min_i d[i]` (the caller
@@ -59,8 +60,11 @@ public static class ScaledLogMeanExp
         for (; i + 16 <= d.Length; i += 16)
         {
             var v = Vector512.LoadUnsafe(in d[i]);
-            low += Vector512.Exp(Vector512.Max((Vector512.WidenLower(v) - shift) * factor, floor));
-            high += Vector512.Exp(Vector512.Max((Vector512.WidenUpper(v) - shift) * factor, floor));
+            var t0 = (Vector512.WidenLower(v) - shift) * factor;
+            var t1 = (Vector512.WidenUpper(v) - shift) * factor;
+            if (!Vector512.GreaterThanAny(Vector512.Max(t0, t1), floor)) continue;
+            low += Vector512.Exp(Vector512.Max(t0, floor));
+            high += Vector512.Exp(Vector512.Max(t1, floor));
         }
         sum = Vector512.Sum(low + high);
         return i;
@@ -76,8 +80,11 @@ public static class ScaledLogMeanExp
         for (; i + 8 <= d.Length; i += 8)
         {
             var v = Vector256.LoadUnsafe(in d[i]);
-            low += Vector256.Exp(Vector256.Max((Vector256.WidenLower(v) - shift) * factor, floor));
-            high += Vector256.Exp(Vector256.Max((Vector256.WidenUpper(v) - shift) * factor, floor));
+            var t0 = (Vector256.WidenLower(v) - shift) * factor;
+            var t1 = (Vector256.WidenUpper(v) - shift) * factor;
+            if (!Vector256.GreaterThanAny(Vector256.Max(t0, t1), floor)) continue;
+            low += Vector256.Exp(Vector256.Max(t0, floor));
+            high += Vector256.Exp(Vector256.Max(t1, floor));
         }
         sum = Vector256.Sum(low + high);
         return i;
@@ -93,8 +100,11 @@ public static class ScaledLogMeanExp
         for (; i + 4 <= d.Length; i += 4)
         {
             var v = Vector128.LoadUnsafe(in d[i]);
-            low += Vector128.Exp(Vector128.Max((Vector128.WidenLower(v) - shift) * factor, floor));
-            high += Vector128.Exp(Vector128.Max((Vector128.WidenUpper(v) - shift) * factor, floor));
+            var t0 = (Vector128.WidenLower(v) - shift) * factor;
+            var t1 = (Vector128.WidenUpper(v) - shift) * factor;
+            if (!Vector128.GreaterThanAny(Vector128.Max(t0, t1), floor)) continue;
+            low += Vector128.Exp(Vector128.Max(t0, floor));
+            high += Vector128.Exp(Vector128.Max(t1, floor));
         }
         sum = Vector128.Sum(low + high);
         return i;
