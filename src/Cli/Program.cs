@@ -10,7 +10,7 @@ namespace SimdSfnn.Cli;
 
 internal static class Program
 {
-    const string Usage = "usage: sfnn train|eval CHECKPOINT|sample CHECKPOINT|lab SPEC.json|bench|reproduce TABLE [options]; see README.md";
+    const string Usage = "usage: sfnn train|eval CHECKPOINT|sample CHECKPOINT|parzen SAMPLES|lab SPEC.json|bench|reproduce TABLE [options]; see README.md";
 
     public static int Main(string[] args)
     {
@@ -26,6 +26,7 @@ internal static class Program
                 "eval" => EvalCommand.Run(rest),
                 "bench" => BenchCommand.Run(rest),
                 "sample" => SampleCommand.Run(rest),
+                "parzen" => ParzenCommand.Run(rest),
                 "lab" => LabCommand.Run(rest),
                 "reproduce" => ReproduceCommand.Run(rest),
                 "--help" or "-h" or "help" => Help(),

@@ -4,7 +4,7 @@ namespace SimdSfnn.Cli.Options;
 /// parses its options, so `--help` never reads as an option wanting a value.
 internal static class CommandHelp
 {
-    public const string Overview = "usage: sfnn train|eval CHECKPOINT|sample CHECKPOINT|lab SPEC.json|bench|reproduce TABLE [options]; sfnn COMMAND --help; see README.md";
+    public const string Overview = "usage: sfnn train|eval CHECKPOINT|sample CHECKPOINT|parzen SAMPLES|lab SPEC.json|bench|reproduce TABLE [options]; sfnn COMMAND --help; see README.md";
 
     const string Common = "[--task classify|structured] [--estimator G1|G2|G3|G4|G5|deterministic] [--samples M] [--layers 200,200] " +
                           "[--epochs N] [--lr X] [--batch B] [--seed S] [--threads T]";
@@ -15,6 +15,7 @@ internal static class CommandHelp
                     "[--eval-samples M] [--monitor-samples M] [--train-limit N] [--hold-out N]",
         ["eval"] = "usage: sfnn eval CHECKPOINT [--samples M] [--curve] [--out DIR] [--data DIR] [--threads T] [--seed S]",
         ["sample"] = "usage: sfnn sample CHECKPOINT [--digits 0,1,2 | --ambiguous N [--search N]] [--completions K] [--out FILE.png] [--seed S] [--data DIR]",
+        ["parzen"] = "usage: sfnn parzen SAMPLES | sfnn parzen --training-images N; [--sigma X] [--validation FILE] [--limit N] [--data DIR] [--threads T]",
         ["lab"] = "usage: sfnn lab SPEC.json | sfnn lab --report [--out DIR]",
         ["reproduce"] = "usage: sfnn reproduce table1|table2|all [--out DIR] [--data DIR] [--seeds N] [--epochs N] [--quick] [--threads T] " +
                         "[--emit parallel|slurm | --run ID] | sfnn reproduce --merge DIR... [--out DIR]",

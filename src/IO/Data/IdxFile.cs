@@ -58,8 +58,9 @@ public static class IdxFile
         if (actual > expected) throw new BadInputException($"{path}: {actual - expected} unexpected bytes after the data the header describes");
     }
 
-    /// The file's bytes, inflated if it starts with the gzip magic 1f 8b.
-    static byte[] ReadAll(string path)
+    /// The file's bytes, inflated if it starts with the gzip magic 1f 8b (`IdxFloats` reads
+    /// through it too).
+    internal static byte[] ReadAll(string path)
     {
         if (!File.Exists(path)) throw new BadInputException($"{path}: no such file");
         using var file = File.OpenRead(path);

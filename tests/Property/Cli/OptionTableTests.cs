@@ -59,6 +59,6 @@ public sealed partial class OptionTableTests
     [Fact]
     public void Every_command_has_help()
     {
-        Assert.Equal(["bench", "eval", "lab", "reproduce", "sample", "train"], UsageByCommand().Keys.Order());
+        Assert.Equal(["bench", "eval", "lab", "parzen", "reproduce", "sample", "train"], UsageByCommand().Keys.Order());
     }
 }

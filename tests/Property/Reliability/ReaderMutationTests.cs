@@ -9,7 +9,7 @@ public sealed class ReaderMutationTests
 {
     const int CasesPerSeed = 1500;
 
-    public static TheoryData<string> Seeds => ["idx-images", "idx-labels", "idx-gzip", "checkpoint"];
+    public static TheoryData<string> Seeds => ["idx-images", "idx-labels", "idx-gzip", "idx-floats", "checkpoint"];
 
     [Theory]
     [MemberData(nameof(Seeds))]
@@ -20,6 +20,7 @@ public sealed class ReaderMutationTests
             "idx-images" => SyntheticIdx.Images(3, 2, 2, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),
             "idx-labels" => SyntheticIdx.Labels([0, 1, 2, 1]),
             "idx-gzip" => Gzip(SyntheticIdx.Images(2, 3, 1, [9, 8, 7, 6, 5, 4])),
+            "idx-floats" => FloatIdx([0.5f, -1, 2, 0.25f, 3, 1e-3f], 3, 2),
             _ => TinyCheckpoint.Bytes(),
         };
         var random = new Random(seed.Length * 7919 + valid.Length);
@@ -50,6 +51,13 @@ public sealed class ReaderMutationTests
             }
         }
         return bytes;
+    }
+
+    static byte[] FloatIdx(float[] values, params int[] dimensions)
+    {
+        string path = Path.Combine(TempDir.Create("mutations"), "floats");
+        SimdSfnn.IO.Data.IdxFloats.Write(path, values, dimensions);
+        return File.ReadAllBytes(path);
     }
 
     static byte[] Gzip(byte[] bytes)

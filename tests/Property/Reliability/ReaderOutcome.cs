@@ -14,6 +14,7 @@ public static class ReaderOutcome
     {
         Check(path, () => IdxFile.ReadImages(path));
         Check(path, () => IdxFile.ReadLabels(path));
+        Check(path, () => IdxFloats.ReadRows(path));
         Check(path, () => Checkpoint.Load(path)); // reads it with Safetensors.Read first
         Check(path, () => LabSpec.Load(path));
     }
