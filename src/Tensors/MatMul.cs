@@ -53,6 +53,23 @@ public static unsafe partial class MatMul
             Gemm(px, D, 1, null, 1, D, pc, H, B, H, D, accumulate: false, packed);
     }
 
+    /// `c[i*H + j] += sum_k x[i*D + k] * w[j*D + k]`: `Forward` added to what c holds, for a
+    /// pre-activation with two inputs (the GSN's layer below and layer above).
+    public static void ForwardAdd(ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> c, int B, int D, int H)
+    {
+        CheckLengths(x.Length, B * D, w.Length, H * D, c.Length, B * H);
+        fixed (float* px = x, pw = w, pc = c)
+            Gemm(px, D, 1, pw, 1, D, pc, H, B, H, D, accumulate: true);
+    }
+
+    /// `c[i*D + j] += sum_k g[i*H + k] * w[k*D + j]`: `InputGradient` added to what c holds.
+    public static void InputGradientAdd(ReadOnlySpan<float> g, ReadOnlySpan<float> w, Span<float> c, int B, int H, int D)
+    {
+        CheckLengths(g.Length, B * H, w.Length, H * D, c.Length, B * D);
+        fixed (float* pg = g, pw = w, pc = c)
+            Gemm(pg, H, 1, pw, D, 1, pc, D, B, D, H, accumulate: true);
+    }
+
     /// Packs panels `[part * P / parts, (part + 1) * P / parts)` of every k-slice of `w` (H, D)
     /// into `packed`; calling it for every part of the same count fills it.
     public static void PackForward(ReadOnlySpan<float> w, PackedWeights packed, int part = 0, int parts = 1)
