@@ -1,0 +1,94 @@
+using SimdSfnn.Nn;
+using SimdSfnn.Nn.Gsn;
+using SimdSfnn.Nn.Workers;
+using SimdSfnn.Property.Nn;
+
+namespace SimdSfnn.Property.Gsn;
+
+/// Walkback training: the same seed and thread count give the same bits, another thread count
+/// only another order of the final sums, and the loss goes down on learnable data.
+[Collection(nameof(KernelIsaCollection))] // kernels must not switch mid-run
+public sealed class GsnTrainingTests
+{
+    /// 120 binary-ish images of 20 pixels, each a noisy copy of one of three prototypes.
+    internal static ExampleSet Images(int count, int pixels, int seed)
+    {
+        var random = new Random(seed);
+        var prototypes = Enumerable.Range(0, 3 * pixels).Select(_ => random.Next(2) * 0.9f + 0.05f).ToArray();
+        var x = new float[count * pixels];
+        for (int n = 0; n < count; n++)
+        {
+            int c = random.Next(3);
+            for (int j = 0; j < pixels; j++) x[n * pixels + j] = random.NextDouble() < 0.1 ? 1 - prototypes[c * pixels + j] : prototypes[c * pixels + j];
+        }
+        return new ExampleSet(x, count, pixels, null, null, 0);
+    }
+
+    static (float[] Theta, double[] Losses) Train(int threads, ulong seed, int epochs = 2, float lr = 0.25f)
+    {
+        var shape = new GsnShape([20, 16, 12]);
+        var data = Images(120, 20, seed: 4);
+        var theta = new GsnParameters(shape);
+        theta.Initialize(seed);
+        using var pool = new WorkerPool(threads);
+        var step = new GsnStep(shape, new GsnChainSettings(), pool, batchSize: 10, seed);
+        var order = Enumerable.Range(0, data.Count).ToArray();
+        var losses = new double[epochs];
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            new Random(epoch).Shuffle(order);
+            for (int start = 0; start < data.Count; start += 10)
+            {
+                losses[epoch] += step.ComputeAndStep(theta, data, order, start, 10, epoch, lr);
+                Assert.True(step.Finite);
+            }
+        }
+        return (theta.Data, losses);
+    }
+
+    [Fact]
+    public void Same_seed_and_threads_give_the_same_bits()
+    {
+        var (a, lossA) = Train(2, 7);
+        var (b, lossB) = Train(2, 7);
+        Assert.Equal(a, b);
+        Assert.Equal(lossA, lossB);
+        Assert.NotEqual(a, Train(2, 8).Theta);
+    }
+
+    [Fact]
+    public void Another_thread_count_changes_only_the_order_of_the_sums()
+    {
+        var one = Train(1, 7).Theta;
+        var three = Train(3, 7).Theta;
+        for (int i = 0; i < one.Length; i++) Assert.True(Math.Abs(one[i] - three[i]) < 1e-4f, $"parameter {i}: {one[i]} vs {three[i]}");
+    }
+
+    [Fact]
+    public void The_walkback_loss_goes_down()
+    {
+        var (_, losses) = Train(2, 3, epochs: 30);
+        Assert.True(losses[^1] < 0.8 * losses[0], $"loss per epoch: {string.Join(", ", losses.Select(l => l.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}");
+    }
+
+    [Fact]
+    public void The_sampler_gives_the_same_chain_for_a_seed_and_values_in_the_unit_interval()
+    {
+        var shape = new GsnShape([20, 16, 12]);
+        var theta = new GsnParameters(shape);
+        theta.Initialize(1);
+        var x = Images(1, 20, seed: 4).X;
+        float[] Chain(ulong seed)
+        {
+            var sampler = new GsnSampler(theta, new GsnChainSettings(), seed, 0);
+            sampler.Start(x);
+            var samples = new float[50 * 20];
+            sampler.Next(samples);
+            return samples;
+        }
+        var a = Chain(1);
+        Assert.Equal(a, Chain(1));
+        Assert.NotEqual(a, Chain(2));
+        Assert.All(a, v => Assert.InRange(v, 0f, 1f));
+    }
+}
