@@ -1,4 +1,5 @@
 using System.Globalization;
+using SimdSfnn.Cli.Gsn;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Pictures;
 using SimdSfnn.Cli.Training;
@@ -19,6 +20,7 @@ public static class SampleCommand
         if (args.Positional.Count == 0)
             throw new BadInputException("sample needs a checkpoint: sfnn sample CHECKPOINT [--digits 0,1,2 | --ambiguous N] [--completions K] [--out FILE.png]");
         string path = args.Positional[0];
+        if (GsnCheckpoint.Is(path)) return GsnSampleCommand.Run(args, path); // the GSN's chain (issue 17)
         var checkpoint = Checkpoint.Load(path);
         var settings = checkpoint.Settings;
         if (settings.Task != TaskKind.Structured)

@@ -6,15 +6,18 @@ public static class CommandHelp
 {
     public const string Overview = "usage: sfnn train|eval CHECKPOINT|sample CHECKPOINT|lab SPEC.json|bench [options]; sfnn COMMAND --help; see README.md";
 
-    const string Common = "[--task classify|structured] [--estimator G1|G2|G3|G4|G5|deterministic] [--samples M] [--layers 200,200] " +
+    const string Common = "[--task classify|structured|gsn] [--estimator G1|G2|G3|G4|G5|deterministic] [--samples M] [--layers 200,200] " +
                           "[--epochs N] [--lr X] [--batch B] [--seed S] [--threads T]";
 
     static readonly Dictionary<string, string> Commands = new()
     {
         ["train"] = $"usage: sfnn train {Common} [--data DIR] [--out DIR] [--resume] [--stop-after N] [--noise X] [--c X] " +
-                    "[--eval-samples M] [--monitor-samples M] [--train-limit N]",
+                    "[--eval-samples M] [--monitor-samples M] [--train-limit N]; " +
+                    "sfnn train --task gsn [--layers 1500,1500] [--walkback N] [--hidden-noise X] [--input-noise X] [--decay X] [--lr X] " +
+                    "[--batch B] [--epochs N] [--seed S] [--threads T] [--train-limit N] [--held-out-limit N] [--data DIR] [--out DIR] [--resume] [--stop-after N]",
         ["eval"] = "usage: sfnn eval CHECKPOINT [--samples M] [--curve] [--out DIR] [--data DIR] [--threads T] [--seed S]",
-        ["sample"] = "usage: sfnn sample CHECKPOINT [--digits 0,1,2 | --ambiguous N [--search N]] [--completions K] [--out FILE.png] [--seed S] [--data DIR]",
+        ["sample"] = "usage: sfnn sample CHECKPOINT [--digits 0,1,2 | --ambiguous N [--search N]] [--completions K] [--out FILE.png] [--seed S] [--data DIR]; " +
+                     "of a GSN checkpoint: sfnn sample CHECKPOINT [--steps N] [--digits I] [--out FILE.png] [--seed S] [--data DIR]",
         ["lab"] = "usage: sfnn lab SPEC.json | sfnn lab --report [--out DIR]",
         ["bench"] = $"usage: sfnn bench {Common} [--steps N] [--rounds R] [--epoch-size N] [--phases]",
     };
