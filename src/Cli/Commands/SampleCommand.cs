@@ -16,7 +16,7 @@ public static class SampleCommand
 {
     public static int Run(string[] rest)
     {
-        var args = new ArgumentReader(rest, []);
+        var args = new ArgumentReader(rest, ["inpaint"]);
         if (args.Positional.Count == 0)
             throw new BadInputException("sample needs a checkpoint: sfnn sample CHECKPOINT [--digits 0,1,2 | --ambiguous N] [--completions K] [--out FILE.png]");
         string path = args.Positional[0];

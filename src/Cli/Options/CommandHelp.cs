@@ -17,7 +17,7 @@ public static class CommandHelp
                     "[--batch B] [--epochs N] [--seed S] [--threads T] [--train-limit N] [--held-out-limit N] [--data DIR] [--out DIR] [--resume] [--stop-after N]",
         ["eval"] = "usage: sfnn eval CHECKPOINT [--samples M] [--curve] [--out DIR] [--data DIR] [--threads T] [--seed S]",
         ["sample"] = "usage: sfnn sample CHECKPOINT [--digits 0,1,2 | --ambiguous N [--search N]] [--completions K] [--out FILE.png] [--seed S] [--data DIR]; " +
-                     "of a GSN checkpoint: sfnn sample CHECKPOINT [--steps N] [--digits I] [--out FILE.png] [--seed S] [--data DIR]",
+                     "of a GSN checkpoint: sfnn sample CHECKPOINT [--steps N] [--digits I | --inpaint [--digits 0,1,2]] [--out FILE.png] [--seed S] [--data DIR]",
         ["lab"] = "usage: sfnn lab SPEC.json | sfnn lab --report [--out DIR]",
         ["bench"] = $"usage: sfnn bench {Common} [--steps N] [--rounds R] [--epoch-size N] [--phases]",
     };

@@ -10,6 +10,7 @@ public sealed class GsnSampler
 {
     readonly GsnChain chain;
     readonly GsnParameters theta;
+    float[] clamped = []; // 1 where a conditional chain clamps the pixel to the start's
 
     public GsnSampler(GsnParameters theta, GsnChainSettings settings, ulong seed, ulong stream)
     {
@@ -20,11 +21,18 @@ public sealed class GsnSampler
         chain.Stream(0) = RandomStream.Create(seed, stream);
     }
 
-    /// Starts the chain from `x` (n_0 values in [0, 1]).
-    public void Start(ReadOnlySpan<float> x)
+    /// Starts the chain from `x` (n_0 values in [0, 1]). With a `clamp` mask (1 = clamped), the
+    /// chain is conditional (Figure 2 bottom; docs/spec/gsn.md, "Conditional sampling"): after
+    /// every step the clamped pixels of the visible state are reset to `x`'s, and the samples show them.
+    public void Start(ReadOnlySpan<float> x, ReadOnlySpan<float> clamp = default)
     {
+        int n0 = theta.Shape.Visible;
+        if (x.Length != n0) SfnnThrow.ArgumentLength(nameof(x), x.Length, n0);
+        if (!clamp.IsEmpty && clamp.Length != n0) SfnnThrow.ArgumentLength(nameof(clamp), clamp.Length, n0);
         x.CopyTo(chain.Input(0));
+        clamped = clamp.IsEmpty ? [] : clamp.ToArray();
         chain.BeginSampling(1);
+        Reset(chain.Visible(1));
     }
 
     /// The next `samples.Length / n_0` consecutive samples, one row each.
@@ -32,6 +40,19 @@ public sealed class GsnSampler
     {
         int n0 = theta.Shape.Visible;
         if (samples.Length % n0 != 0) SfnnThrow.ArgumentLength(nameof(samples), samples.Length, samples.Length / n0 * n0);
-        for (int at = 0; at < samples.Length; at += n0) chain.SampleStep(theta, 1, samples.Slice(at, n0));
+        for (int at = 0; at < samples.Length; at += n0)
+        {
+            chain.SampleStep(theta, 1, samples.Slice(at, n0));
+            Reset(chain.Visible(1));
+            Reset(samples.Slice(at, n0));
+        }
+    }
+
+    /// The clamped pixels of `image` set back to the start's.
+    void Reset(Span<float> image)
+    {
+        var x = chain.Input(0);
+        for (int i = 0; i < clamped.Length; i++)
+            if (clamped[i] != 0) image[i] = x[i];
     }
 }

@@ -57,6 +57,17 @@ public sealed class GsnCommandTests
         for (int i = 16; i < bytes.Length; i += 4) Assert.InRange(BinaryPrimitives.ReadSingleBigEndian(bytes.AsSpan(i)), 0f, 1f);
     }
 
+    [Fact]
+    public void Sample_inpaint_writes_one_row_per_digit()
+    {
+        string data = SyntheticIdx.Write(train: 120), run = TempDir.Fresh("gsn");
+        Assert.Equal(0, Train(data, run, "--epochs", "1").ExitCode);
+        string png = Path.Combine(run, "inpaint.png");
+        var result = Sfnn.Run("sample", Path.Combine(run, "checkpoint.safetensors"), "--data", data, "--inpaint", "--digits", "0,4", "--steps", "20", "--out", png);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(new FileInfo(png).Length > 0);
+    }
+
     [Theory]
     [InlineData("--steps", "0")]
     [InlineData("--digits", "1,2")]

@@ -91,4 +91,21 @@ public sealed class GsnTrainingTests
         Assert.NotEqual(a, Chain(2));
         Assert.All(a, v => Assert.InRange(v, 0f, 1f));
     }
+
+    [Fact]
+    public void A_clamped_chain_keeps_its_clamped_pixels()
+    {
+        var shape = new GsnShape([20, 16, 12]);
+        var theta = new GsnParameters(shape);
+        theta.Initialize(1);
+        var x = Images(1, 20, seed: 4).X;
+        var clamp = Enumerable.Range(0, 20).Select(i => i >= 10 ? 1f : 0f).ToArray();
+        var sampler = new GsnSampler(theta, new GsnChainSettings(), 1, 0);
+        sampler.Start(x, clamp);
+        var samples = new float[30 * 20];
+        sampler.Next(samples);
+        for (int s = 0; s < 30; s++)
+            for (int i = 10; i < 20; i++) Assert.Equal(x[i], samples[s * 20 + i]);
+        Assert.Contains(samples, v => v != 0 && v != 1 && !x.Contains(v)); // the free half moves
+    }
 }
