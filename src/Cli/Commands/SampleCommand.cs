@@ -57,7 +57,8 @@ public static class SampleCommand
         return candidates.OrderByDescending(i => CompletionGrid.Spread(drawn[i], test.Outputs)).Take(count).Order().ToArray();
     }
 
-    static int[] Digits(string text, int testCount)
+    /// Comma-separated test indices, each below `testCount`.
+    internal static int[] Digits(string text, int testCount)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var result = new int[parts.Length];

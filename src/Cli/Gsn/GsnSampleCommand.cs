@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using SimdSfnn.Cli.Commands;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Training;
 using SimdSfnn.IO;
@@ -36,7 +37,7 @@ public static class GsnSampleCommand
         int n0 = checkpoint.Theta.Shape.Visible;
         if (test.Rows * test.Columns != n0)
             throw new BadInputException($"{path}: the GSN has {n0} visible units, but the test images have {test.Rows}x{test.Columns} pixels");
-        if (inpaint) return Inpaint(checkpoint, test, Indices(digits, test.Count), steps, seed, output);
+        if (inpaint) return Inpaint(checkpoint, test, SampleCommand.Digits(digits, test.Count), steps, seed, output);
         if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int digit) || digit >= test.Count)
             throw new BadInputException($"option --digits wants the one test index (0 to {test.Count - 1}) the GSN chain starts from, got '{digits}'");
 
@@ -100,15 +101,5 @@ public static class GsnSampleCommand
         var x = new float[n];
         for (int i = 0; i < n; i++) x[i] = pixels[i] / 255f;
         return x;
-    }
-
-    static int[] Indices(string text, int count)
-    {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        var result = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out result[i]) || result[i] >= count)
-                throw new BadInputException($"option --digits wants comma-separated test indices from 0 to {count - 1}, got '{text}'");
-        return result;
     }
 }
