@@ -22,7 +22,7 @@ public sealed partial class GsnChain
             // -dL/do_t = (x - p_t) / n_0 (the per-pixel mean), into b_0, W_1 and h_1 (o_t = W_1^T h_1 + b_0)
             BernoulliLogLikelihood.Gradient(Rows(logits[t], rows, n0), Rows(clean, rows, n0), 1f / n0, dLogits);
             ColumnSum.Add(dLogits, rows, n0, gradient.Bias(0));
-            MatMul.Forward(dLogits, theta.W(1), Rows(signal[1], rows, n1), rows, n0, n1);
+            TimesWeightsTransposed(theta, 1, dLogits, Rows(signal[1], rows, n1), rows, add: false);
             MatMul.WeightGradient(Rows(state[1][t], rows, n1), dLogits, gradient.W(1), rows, n1, n0);
             for (int k = 3; k <= K; k += 2) Rows(signal[k], rows, shape.Sizes[k]).Clear();
             // the even hidden layers of step T were never computed: nothing read them
@@ -43,7 +43,7 @@ public sealed partial class GsnChain
         MatMul.WeightGradient(da, Rows(state[k - 1][t], rows, nBelow), gradient.W(k), rows, n, nBelow);
         if (k == K) return;
         int nAbove = shape.Sizes[k + 1];
-        MatMul.ForwardAdd(da, theta.W(k + 1), Rows(signal[k + 1], rows, nAbove), rows, n, nAbove);
+        TimesWeightsTransposed(theta, k + 1, da, Rows(signal[k + 1], rows, nAbove), rows, add: true);
         MatMul.WeightGradient(Rows(state[k + 1][t], rows, nAbove), da, gradient.W(k + 1), rows, nAbove, n);
     }
 
@@ -60,7 +60,7 @@ public sealed partial class GsnChain
         if (k >= 3) MatMul.InputGradientAdd(da, theta.W(k), Rows(signal[k - 1], rows, nBelow), rows, n, nBelow);
         if (k == K) return;
         int nAbove = shape.Sizes[k + 1];
-        MatMul.ForwardAdd(da, theta.W(k + 1), Rows(signal[k + 1], rows, nAbove), rows, n, nAbove);
+        TimesWeightsTransposed(theta, k + 1, da, Rows(signal[k + 1], rows, nAbove), rows, add: true);
         MatMul.WeightGradient(Rows(state[k + 1][t - 1], rows, nAbove), da, gradient.W(k + 1), rows, nAbove, n);
     }
 

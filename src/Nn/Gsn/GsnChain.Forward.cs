@@ -83,7 +83,7 @@ public sealed partial class GsnChain
     {
         int n = shape.Sizes[k], nBelow = shape.Sizes[k - 1];
         var a = Rows(tanhOut[k][t], rows, n);
-        if (below is not null) MatMul.Forward(Rows(below, rows, nBelow), theta.W(k), a, rows, nBelow, n);
+        if (below is not null) TimesWeightsTransposed(theta, k, Rows(below, rows, nBelow), a, rows, add: false);
         else a.Clear();
         if (above is not null)
         {

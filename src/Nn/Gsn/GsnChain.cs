@@ -30,6 +30,7 @@ public sealed partial class GsnChain
     readonly RandomStream[] streams;
     readonly double[] loss;
     bool previousIsStart = true;    // the states at t = 0 are the chain's zero start
+    PackedWeights?[] packed = [];   // [k] W_k as `MatMul.Forward` packs it, shared by the workers (GsnStep)
 
     public GsnChain(GsnShape shape, GsnChainSettings settings, int capacity)
     {
@@ -97,4 +98,20 @@ public sealed partial class GsnChain
     public ReadOnlySpan<float> State(int k, int t) => state[k][t];
 
     static Span<float> Rows(float[] buffer, int rows, int n) => buffer.AsSpan(0, rows * n);
+
+    /// Products by `W_k` as stored (`x W_k^T`) then read `layouts[k]` where it is not null, instead
+    /// of packing `W_k` on every call: the caller packs them (`MatMul.PackForward`) whenever the
+    /// parameters change. Null or empty: every product packs for itself.
+    public void UsePackedWeights(PackedWeights?[]? layouts) => packed = layouts ?? [];
+
+    /// `c (+)= x W_k^T` for rows of `x`, through the packed `W_k` when there is one.
+    void TimesWeightsTransposed(GsnParameters theta, int k, ReadOnlySpan<float> x, Span<float> c, int rows, bool add)
+    {
+        int n = shape.Sizes[k], nBelow = shape.Sizes[k - 1];
+        var layout = k < packed.Length ? packed[k] : null;
+        if (layout is not null && add) MatMul.ForwardAdd(x, layout, c, rows);
+        else if (layout is not null) MatMul.Forward(x, layout, c, rows);
+        else if (add) MatMul.ForwardAdd(x, theta.W(k), c, rows, nBelow, n);
+        else MatMul.Forward(x, theta.W(k), c, rows, nBelow, n);
+    }
 }

@@ -2,6 +2,7 @@ using SimdSfnn.Nn;
 using SimdSfnn.Nn.Gsn;
 using SimdSfnn.Nn.Workers;
 using SimdSfnn.Property.Nn;
+using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Property.Gsn;
 
@@ -107,5 +108,33 @@ public sealed class GsnTrainingTests
         for (int s = 0; s < 30; s++)
             for (int i = 10; i < 20; i++) Assert.Equal(x[i], samples[s * 20 + i]);
         Assert.Contains(samples, v => v != 0 && v != 1 && !x.Contains(v)); // the free half moves
+    }
+
+    [Fact]
+    public void The_step_with_packed_weights_gives_the_chains_mean_gradient()
+    {
+        var shape = new GsnShape([20, 40, 24]); // hidden layers wide enough to be packed
+        var data = Images(30, 20, seed: 4);
+        var theta = new GsnParameters(shape);
+        theta.Initialize(5);
+        var before = (float[])theta.Data.Clone();
+        using var pool = new WorkerPool(2);
+        var step = new GsnStep(shape, new GsnChainSettings(), pool, batchSize: 30, seed: 9);
+        var order = Enumerable.Range(0, 30).Reverse().ToArray();
+        double loss = step.ComputeAndStep(theta, data, order, 0, 30, epoch: 2, 0.1f);
+
+        var chain = new GsnChain(shape, new GsnChainSettings(), 30); // packs nothing: every product packs for itself
+        var original = new GsnParameters(shape);
+        before.CopyTo(original.Data, 0);
+        for (int e = 0; e < 30; e++)
+        {
+            data.Input(order[e]).CopyTo(chain.Input(e));
+            chain.Stream(e) = RandomStream.Create(9, StreamId.Training(2, order[e]));
+        }
+        Assert.True(Math.Abs(loss - chain.Forward(original, 30)) <= 1e-5 * loss);
+        var gradient = new GsnParameters(shape);
+        chain.Backward(original, 30, gradient);
+        for (int i = 0; i < gradient.Data.Length; i++)
+            Assert.True(Math.Abs(step.Gradient.Data[i] - gradient.Data[i] / 30) <= 1e-6 + 1e-4 * Math.Abs(gradient.Data[i] / 30), $"parameter {i}: {step.Gradient.Data[i]} vs {gradient.Data[i] / 30}");
     }
 }

@@ -108,6 +108,14 @@ public sealed class GsnKernelProperties
             MatMul.ForwardAdd(x, w, forward, B, D, H);
             MatMul.ForwardReference(x, w, forwardExpected, B, D, H);
             for (int i = 0; i < B * H; i++) Assert.True(Math.Abs(forward[i] - start[i] - forwardExpected[i]) <= 1e-4 * (1 + D), $"ForwardAdd at {i}");
+            if (H > MatMul.NarrowWidth)
+            {
+                var layout = new PackedWeights(D, H);
+                MatMul.PackForward(w, layout);
+                var fromPacked = start.ToArray();
+                MatMul.ForwardAdd(x, layout, fromPacked, B);
+                for (int i = 0; i < B * H; i++) Assert.True(Math.Abs(fromPacked[i] - start[i] - forwardExpected[i]) <= 1e-4 * (1 + D), $"packed ForwardAdd at {i}");
+            }
             var back = Values(B * D, 8, 1); var backStart = back.ToArray(); var backExpected = new float[B * D];
             MatMul.InputGradientAdd(g, w, back, B, H, D);
             MatMul.InputGradientReference(g, w, backExpected, B, H, D);
