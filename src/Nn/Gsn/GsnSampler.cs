@@ -5,7 +5,7 @@ namespace SimdSfnn.Nn.Gsn;
 /// The GSN's sampling chain (Bengio et al. 2014, section 7 and Figure 2; docs/spec/gsn.md,
 /// "Sampling"): one chain started from a digit (corrupted once, hidden layers at 0); every step
 /// is one odd-then-even update with all the noise, and its recorded sample is the mean-field
-/// reconstruction `p_t`. No burn-in, no thinning.
+/// reconstruction `p_t`. No burn-in, no thinning. The parameters must not change while it runs.
 public sealed class GsnSampler
 {
     readonly GsnChain chain;
@@ -19,6 +19,15 @@ public sealed class GsnSampler
         this.theta = theta;
         chain = new GsnChain(theta.Shape, settings with { Walkback = 1 }, capacity: 1);
         chain.Stream(0) = RandomStream.Create(seed, stream);
+        // the weights stay fixed along the chain: packed once, not in each of its batch-1 products
+        var layouts = new PackedWeights?[theta.Shape.HiddenLayers + 1];
+        for (int k = 1; k <= theta.Shape.HiddenLayers; k++)
+            if (theta.Shape.Sizes[k] > MatMul.NarrowWidth)
+            {
+                layouts[k] = new PackedWeights(theta.Shape.Sizes[k - 1], theta.Shape.Sizes[k]);
+                MatMul.PackForward(theta.W(k), layouts[k]!);
+            }
+        chain.UsePackedWeights(layouts);
     }
 
     /// Starts the chain from `x` (n_0 values in [0, 1]). With a `clamp` mask (1 = clamped), the
