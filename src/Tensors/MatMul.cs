@@ -53,6 +53,33 @@ internal static unsafe partial class MatMul
             Gemm(px, D, 1, null, 1, D, pc, H, B, H, D, accumulate: false, packed);
     }
 
+    /// `c[i*H + j] += sum_k x[i*D + k] * w[j*D + k]`: `Forward` added to what c holds, for a
+    /// pre-activation with two inputs (the GSN's layer below and layer above).
+    public static void ForwardAdd(ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> c, int B, int D, int H)
+    {
+        CheckLengths(x.Length, B * D, w.Length, H * D, c.Length, B * H);
+        fixed (float* px = x, pw = w, pc = c)
+            Gemm(px, D, 1, pw, 1, D, pc, H, B, H, D, accumulate: true);
+    }
+
+    /// `c[i*D + j] += sum_k g[i*H + k] * w[k*D + j]`: `InputGradient` added to what c holds.
+    public static void InputGradientAdd(ReadOnlySpan<float> g, ReadOnlySpan<float> w, Span<float> c, int B, int H, int D)
+    {
+        CheckLengths(g.Length, B * H, w.Length, H * D, c.Length, B * D);
+        fixed (float* pg = g, pw = w, pc = c)
+            Gemm(pg, H, 1, pw, D, 1, pc, D, B, D, H, accumulate: true);
+    }
+
+    /// `ForwardAdd` by weights packed with `PackForward`: `c += x W^T`, the same sums in the same order.
+    public static void ForwardAdd(ReadOnlySpan<float> x, PackedWeights w, Span<float> c, int B)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        int D = w.Inputs, H = w.Outputs;
+        CheckLengths(x.Length, B * D, H * D, H * D, c.Length, B * H);
+        fixed (float* px = x, pc = c, packed = w.Buffer.Span)
+            Gemm(px, D, 1, null, 1, D, pc, H, B, H, D, accumulate: true, packed);
+    }
+
     /// Packs panels `[part * P / parts, (part + 1) * P / parts)` of every k-slice of `w` (H, D)
     /// into `packed`; calling it for every part of the same count fills it.
     public static void PackForward(ReadOnlySpan<float> w, PackedWeights packed, int part = 0, int parts = 1)
@@ -201,7 +228,7 @@ internal static unsafe partial class MatMul
         if (KernelIsa.Current != Isa.Vector512 || k == 0)
         {
             if (prepacked == null) GemmScalar(a, aRow, aK, b, bK, bCol, c, ldc, m, n, k, accumulate);
-            else ForwardPackedScalar(a, aRow, prepacked, c, ldc, m, n, k);
+            else ForwardPackedScalar(a, aRow, prepacked, c, ldc, m, n, k, accumulate);
             return;
         }
         bool packLeftNeeded = aRow == 1 && aK != 1;
@@ -504,7 +531,7 @@ internal static unsafe partial class MatMul
 
     /// `Forward` from packed weights with plain loops (for the ISAs without the blocked path):
     /// B(p, j) is entry p - k0 of column j % 32 in panel j / 32 of the slice that starts at k0.
-    static void ForwardPackedScalar(float* a, nint aRow, float* packed, float* c, nint ldc, int m, int n, int k)
+    static void ForwardPackedScalar(float* a, nint aRow, float* packed, float* c, nint ldc, int m, int n, int k, bool accumulate)
     {
         int panels = PanelCount(n), slice = SliceDepth(Math.Max(k, 1));
         for (int i = 0; i < m; i++)
@@ -516,7 +543,7 @@ internal static unsafe partial class MatMul
                     int k0 = p / slice * slice, kc = Math.Min(slice, k - k0);
                     sum += a[i * aRow + p] * packed[k0 * panels * NR + j / NR * NR * kc + (p - k0) * NR + j % NR];
                 }
-                c[i * ldc + j] = sum;
+                c[i * ldc + j] = accumulate ? c[i * ldc + j] + sum : sum;
             }
     }
 

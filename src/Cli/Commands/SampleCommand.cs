@@ -1,4 +1,5 @@
 using System.Globalization;
+using SimdSfnn.Cli.Gsn;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Pictures;
 using SimdSfnn.Cli.Training;
@@ -15,10 +16,11 @@ internal static class SampleCommand
 {
     public static int Run(string[] rest)
     {
-        var args = new ArgumentReader(rest, []);
+        var args = new ArgumentReader(rest, ["inpaint"]);
         if (args.Positional.Count == 0)
             throw new BadInputException("sample needs a checkpoint: sfnn sample CHECKPOINT [--digits 0,1,2 | --ambiguous N] [--completions K] [--out FILE.png]");
         string path = args.Positional[0];
+        if (GsnCheckpoint.Is(path)) return GsnSampleCommand.Run(args, path); // the GSN's chain (issue 17)
         var checkpoint = Checkpoint.Load(path);
         var settings = checkpoint.Settings;
         if (settings.Task != TaskKind.Structured)
@@ -55,7 +57,8 @@ internal static class SampleCommand
         return candidates.OrderByDescending(i => CompletionGrid.Spread(drawn[i], test.Outputs)).Take(count).Order().ToArray();
     }
 
-    static int[] Digits(string text, int testCount)
+    /// Comma-separated test indices, each below `testCount`.
+    internal static int[] Digits(string text, int testCount)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var result = new int[parts.Length];

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using SimdSfnn.Cli.Gsn;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Training;
 using SimdSfnn.Estimators;
@@ -18,6 +20,7 @@ internal static class TrainCommand
     public static int Run(string[] rest)
     {
         var args = new ArgumentReader(rest, ["resume"]);
+        if (args.Text("task") == "gsn") return GsnTrainCommand.Run(args); // a model family of its own (issue 17)
         var settings = CommonOptions.Training(args);
         bool resume = args.Flag("resume");
         string? outDir = args.Text("out");

@@ -28,7 +28,7 @@ internal static class CommonOptions
     {
         "classify" => TaskKind.Classify,
         "structured" => TaskKind.Structured,
-        var other => throw new BadInputException($"option --task must be classify or structured, got '{other}'"),
+        var other => throw new BadInputException($"option --task must be classify, structured or gsn, got '{other}'"),
     };
 
     public static EstimatorKind Estimator(ArgumentReader args)

@@ -163,7 +163,7 @@ internal sealed class Trainer(RunSettings settings, TaskData data, string outDir
     }
 
     /// Fisher-Yates with a SplitMix64 stream keyed by (seed, epoch): the same order on every machine.
-    static void Shuffle(int[] order, ulong seed, int epoch)
+    internal static void Shuffle(int[] order, ulong seed, int epoch)
     {
         for (int i = 0; i < order.Length; i++) order[i] = i;
         ulong state = seed * 0x9E3779B97F4A7C15UL ^ ((ulong)epoch + 1) * 0xD1B54A32D192ED03UL;

@@ -1,0 +1,113 @@
+using System.Globalization;
+using SimdSfnn.Cli.Options;
+using SimdSfnn.IO;
+using SimdSfnn.Nn.Gsn;
+
+namespace SimdSfnn.Cli.Gsn;
+
+/// Everything that defines a GSN training run, with the paper's GSN-2 as the defaults (Bengio et
+/// al. 2014, section 7; docs/spec/gsn.md): 784-1500-1500, 2K walkback steps, hidden noise std 2,
+/// salt-and-pepper 0.4, lr 0.25 on the per-pixel-mean loss, momentum 0.5, lr x 0.99 per epoch,
+/// minibatch 100. Stored in the checkpoint's metadata so that `sample` and `--resume` rebuild it.
+public sealed record GsnRunSettings
+{
+    public int[] Layers { get; init; } = [1500, 1500];
+    public int Walkback { get; init; } = 4;
+    public double HiddenNoise { get; init; } = 2;
+    public double InputNoise { get; init; } = 0.4;
+    public double LearningRate { get; init; } = 0.25;
+    public double Decay { get; init; } = 0.99;
+    public double Momentum { get; init; } = 0.5;
+    public int Batch { get; init; } = 100;
+    public int Epochs { get; init; } = 100;
+    public ulong Seed { get; init; } = 1;
+    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// Training examples used (the first N of the training part); 0 means all.
+    public int TrainLimit { get; init; }
+    /// Held-out examples scored each epoch (the first N of the held-out part).
+    public int HeldOutLimit { get; init; } = 10_000;
+
+    public GsnChainSettings Chain => new(Walkback, (float)HiddenNoise, (float)InputNoise);
+
+    /// The learning rate of epoch `epoch` (0-based): lr x decay^epoch.
+    public float RateAt(int epoch) => (float)(LearningRate * Math.Pow(Decay, epoch));
+
+    public static GsnRunSettings FromOptions(ArgumentReader args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var layers = args.IntList("layers", [1500, 1500]);
+        return new GsnRunSettings
+        {
+            Layers = layers,
+            Walkback = args.Count("walkback", 2 * layers.Length, 1, 1000),
+            HiddenNoise = args.Number("hidden-noise", 2, 0, 100),
+            InputNoise = args.Number("input-noise", 0.4, 0, 1),
+            LearningRate = args.Number("lr", 0.25, 0, 100, minExclusive: true),
+            Decay = args.Number("decay", 0.99, 0, 1, minExclusive: true),
+            Batch = args.Count("batch", 100, 1, 10_000),
+            Epochs = args.Count("epochs", 100, 1, 100_000),
+            Seed = args.Seed("seed", 1),
+            Threads = CommonOptions.Threads(args),
+            TrainLimit = args.Count("train-limit", 0, 0),
+            HeldOutLimit = args.Count("held-out-limit", 10_000, 0),
+        };
+    }
+
+    /// Whether `other` continues this run (the thread count may differ: it changes only sums' order).
+    public bool SameRun(GsnRunSettings other) =>
+        other is not null && Layers.SequenceEqual(other.Layers) && Walkback == other.Walkback && HiddenNoise == other.HiddenNoise &&
+        InputNoise == other.InputNoise && LearningRate == other.LearningRate && Decay == other.Decay && Momentum == other.Momentum &&
+        Batch == other.Batch && Epochs == other.Epochs && Seed == other.Seed && TrainLimit == other.TrainLimit && HeldOutLimit == other.HeldOutLimit;
+
+    public Dictionary<string, string> ToMetadata() => new()
+    {
+        ["task"] = "gsn",
+        ["layers"] = string.Join(',', Layers),
+        ["walkback"] = Inv(Walkback),
+        ["hiddenNoise"] = Inv(HiddenNoise),
+        ["inputNoise"] = Inv(InputNoise),
+        ["lr"] = Inv(LearningRate),
+        ["decay"] = Inv(Decay),
+        ["momentum"] = Inv(Momentum),
+        ["batch"] = Inv(Batch),
+        ["epochs"] = Inv(Epochs),
+        ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
+        ["threads"] = Inv(Threads),
+        ["trainLimit"] = Inv(TrainLimit),
+        ["heldOutLimit"] = Inv(HeldOutLimit),
+    };
+
+    public static GsnRunSettings FromMetadata(IReadOnlyDictionary<string, string> metadata, string file)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        string Get(string key) => metadata.TryGetValue(key, out var v) ? v
+            : throw new BadInputException($"{file}: GSN checkpoint metadata has no '{key}'");
+        int Int(string key, int min) => int.TryParse(Get(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min ? v
+            : throw new BadInputException($"{file}: GSN checkpoint metadata '{key}' is out of range: '{Get(key)}'");
+        double Number(string key, double min, double max) =>
+            double.TryParse(Get(key), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v >= min && v <= max ? v
+            : throw new BadInputException($"{file}: GSN checkpoint metadata '{key}' is out of range: '{Get(key)}'");
+        var layers = Get("layers").Split(',').Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int w) && w >= 1 ? w : -1).ToArray();
+        if (layers.Any(w => w < 1)) throw new BadInputException($"{file}: GSN checkpoint metadata 'layers' is '{Get("layers")}'");
+        return new GsnRunSettings
+        {
+            Layers = layers,
+            Walkback = Int("walkback", 1),
+            HiddenNoise = Number("hiddenNoise", 0, 100),
+            InputNoise = Number("inputNoise", 0, 1),
+            LearningRate = Number("lr", double.Epsilon, 100),
+            Decay = Number("decay", double.Epsilon, 1),
+            Momentum = Number("momentum", 0, 1),
+            Batch = Int("batch", 1),
+            Epochs = Int("epochs", 1),
+            Seed = ulong.TryParse(Get("seed"), NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed) ? seed
+                : throw new BadInputException($"{file}: GSN checkpoint metadata 'seed' is '{Get("seed")}'"),
+            Threads = Int("threads", 1),
+            TrainLimit = Int("trainLimit", 0),
+            HeldOutLimit = Int("heldOutLimit", 0),
+        };
+    }
+
+    static string Inv(int value) => value.ToString(CultureInfo.InvariantCulture);
+    static string Inv(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

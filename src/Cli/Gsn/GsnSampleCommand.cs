@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+using SimdSfnn.Cli.Commands;
+using SimdSfnn.Cli.Options;
+using SimdSfnn.Cli.Training;
+using SimdSfnn.IO;
+using SimdSfnn.IO.Data;
+using SimdSfnn.IO.Imaging;
+using SimdSfnn.Nn;
+using SimdSfnn.Nn.Gsn;
+
+namespace SimdSfnn.Cli.Gsn;
+
+/// `sfnn sample CHECKPOINT` on a GSN checkpoint: one chain of `--steps N` consecutive mean-field
+/// samples started from a test digit (Bengio et al. 2014, Figure 2 top; docs/spec/gsn.md,
+/// "Sampling"), written as an IDX file of floats (N x rows x columns, magic 0x00000D03) and a PNG
+/// grid of the first 100 consecutive samples, ten per row, the starting digit first. `--inpaint`
+/// instead draws conditional chains with the right half clamped, one PNG row per test digit.
+public static class GsnSampleCommand
+{
+    const int GridColumns = 10, GridRows = 10;
+
+    public static int Run(ArgumentReader args, string path)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var checkpoint = GsnCheckpoint.Load(path);
+        int steps = args.Count("steps", 10_000, 1, 1_000_000);
+        bool inpaint = args.Flag("inpaint");
+        ulong seed = args.Seed("seed", checkpoint.Settings.Seed);
+        string digits = args.Text("digits", inpaint ? "0,1,2,3,4,5,6,7,8,9" : "0");
+        string output = args.Text("out", Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, inpaint ? "gsn-inpainting.png" : "gsn-samples.png"));
+        if (!output.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new BadInputException($"option --out wants a .png file, got '{output}'");
+        var dataset = CommonOptions.Data(args, Progress.ForStandardError());
+        args.RefuseUnknown(1);
+
+        var test = dataset.TestImages;
+        int n0 = checkpoint.Theta.Shape.Visible;
+        if (test.Rows * test.Columns != n0)
+            throw new BadInputException($"{path}: the GSN has {n0} visible units, but the test images have {test.Rows}x{test.Columns} pixels");
+        if (inpaint) return Inpaint(checkpoint, test, SampleCommand.Digits(digits, test.Count), steps, seed, output);
+        if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int digit) || digit >= test.Count)
+            throw new BadInputException($"option --digits wants the one test index (0 to {test.Count - 1}) the GSN chain starts from, got '{digits}'");
+
+        var start = Image(test, digit);
+        var sampler = new GsnSampler(checkpoint.Theta, checkpoint.Settings.Chain, seed, StreamId.Evaluation(digit));
+        sampler.Start(start);
+        var samples = new float[checked(steps * n0)];
+        var clock = Stopwatch.StartNew();
+        sampler.Next(samples);
+        double seconds = clock.Elapsed.TotalSeconds;
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        string idx = Path.ChangeExtension(output, ".idx");
+        IdxFloatWriter.Write(idx, samples, steps, test.Rows, test.Columns);
+        var grid = new DigitGrid(GridRows, GridColumns, test.Columns, test.Rows);
+        for (int cell = 0; cell < GridRows * GridColumns && cell <= steps; cell++)
+            grid.Set(cell / GridColumns, cell % GridColumns, cell == 0 ? start : samples.AsSpan((cell - 1) * n0, n0));
+        grid.Save(output);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{steps} chain steps in {seconds:F2} s ({steps / seconds:F0} steps/s)"));
+        Console.WriteLine(idx);
+        Console.WriteLine(output);
+        return 0;
+    }
+
+    /// Figure 2 bottom (docs/spec/gsn.md, "Conditional sampling"): per digit a chain with the
+    /// right half (columns from width / 2) clamped to the digit and the left started from uniform
+    /// noise; a row of the clamped start and ten samples taken every steps / 10 steps.
+    static int Inpaint(GsnCheckpoint checkpoint, IdxImages test, int[] digits, int steps, ulong seed, string output)
+    {
+        const int Shown = 10;
+        int n0 = test.Rows * test.Columns, every = Math.Max(1, steps / Shown);
+        var grid = new DigitGrid(digits.Length, Shown + 1, test.Columns, test.Rows);
+        var clamp = new float[n0];
+        for (int i = 0; i < n0; i++) clamp[i] = i % test.Columns >= test.Columns / 2 ? 1 : 0;
+        var noise = new Random(unchecked((int)seed));
+        var samples = new float[every * n0];
+        for (int row = 0; row < digits.Length; row++)
+        {
+            var start = Image(test, digits[row]);
+            for (int i = 0; i < n0; i++) if (clamp[i] == 0) start[i] = (float)noise.NextDouble();
+            var sampler = new GsnSampler(checkpoint.Theta, checkpoint.Settings.Chain, seed, StreamId.Evaluation(digits[row]));
+            sampler.Start(start, clamp);
+            grid.Set(row, 0, start);
+            grid.SetRowLabel(row, digits[row].ToString(CultureInfo.InvariantCulture));
+            for (int column = 1; column <= Shown; column++)
+            {
+                sampler.Next(samples);
+                grid.Set(row, column, samples.AsSpan((every - 1) * n0, n0));
+            }
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        grid.Save(output);
+        Console.WriteLine(output);
+        return 0;
+    }
+
+    static float[] Image(IdxImages images, int index)
+    {
+        int n = images.Rows * images.Columns;
+        var pixels = images.Pixels.Span.Slice(index * n, n);
+        var x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = pixels[i] / 255f;
+        return x;
+    }
+}

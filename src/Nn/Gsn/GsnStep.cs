@@ -1,0 +1,191 @@
+using System.Numerics.Tensors;
+using SimdSfnn.Nn.Workers;
+using SimdSfnn.Tensors;
+
+namespace SimdSfnn.Nn.Gsn;
+
+/// One minibatch of walkback training (Bengio et al. 2014, section 7): the batch is split into
+/// one contiguous shard per worker, each running its own `GsnChain` forward and backward, then
+/// each worker sums its share of the parameters over the shards in shard order, divides by the
+/// batch size (the loss is the mean over the minibatch) and steps them with momentum, in the
+/// authors' code's averaged form `m = mu m + (1 - mu) g`, `theta = theta - lr m` (docs/spec/gsn.md,
+/// "Training protocol"): as classical momentum `v = mu v + (1 - mu) lr (-g)`, `theta += v`, exact
+/// while lr is constant (within an epoch). Every example draws from a stream keyed by (seed,
+/// epoch, example), so a seed and a thread count give the same bits.
+public sealed class GsnStep : IShardedWork
+{
+    readonly WorkerPool pool;
+    readonly GsnChain[] chains;
+    readonly GsnParameters[] shardGradients;
+    readonly double[] shardLoss;
+    readonly bool[] sliceFinite;
+    readonly Update update;
+    readonly Evaluation evaluation;
+    readonly Pack pack;
+    readonly PackedWeights?[] packed; // [k] W_k packed once per step for every worker's products
+
+    GsnParameters theta = null!;
+    ExampleSet data = null!;
+    int[] order = [];
+    int batchStart, batchCount, epoch;
+    float pendingRate;
+    bool backward;
+    Func<int, ulong> evaluationStream = _ => 0;
+
+    public GsnStep(GsnShape shape, GsnChainSettings settings, WorkerPool pool, int batchSize, ulong seed, float momentum = 0.5f)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        this.pool = pool;
+        Seed = seed;
+        Momentum = momentum;
+        int perShard = (batchSize + pool.ThreadCount - 1) / pool.ThreadCount;
+        chains = new GsnChain[pool.ThreadCount];
+        shardGradients = new GsnParameters[pool.ThreadCount];
+        for (int s = 0; s < chains.Length; s++)
+        {
+            chains[s] = new GsnChain(shape, settings, perShard);
+            shardGradients[s] = new GsnParameters(shape);
+        }
+        shardLoss = new double[pool.ThreadCount];
+        sliceFinite = new bool[pool.ThreadCount];
+        Gradient = new GsnParameters(shape);
+        Velocity = new float[Gradient.Data.Length];
+        update = new Update(this);
+        evaluation = new Evaluation(this);
+        pack = new Pack(this);
+        // packing W_k on every product cost a 50-example pass about a third of its time; layers of
+        // 16 units or fewer go through MatMul's narrow kernel, which packs little
+        packed = new PackedWeights?[shape.HiddenLayers + 1];
+        for (int k = 1; k <= shape.HiddenLayers; k++)
+            packed[k] = shape.Sizes[k] > MatMul.NarrowWidth ? new PackedWeights(shape.Sizes[k - 1], shape.Sizes[k]) : null;
+        foreach (var chain in chains) chain.UsePackedWeights(packed);
+    }
+
+    public ulong Seed { get; }
+    public float Momentum { get; }
+    /// The last minibatch's mean ascent direction `-dL/dtheta`.
+    public GsnParameters Gradient { get; }
+    /// The momentum state `v` (saved in checkpoints, so that a resumed run continues bit for bit).
+    public float[] Velocity { get; }
+    /// After `ComputeAndStep`: whether every gradient entry and every parameter is finite.
+    public bool Finite { get; private set; }
+
+    /// Trains on examples `order[start .. start + count)` of `data` and returns their summed loss.
+    public double ComputeAndStep(GsnParameters theta, ExampleSet data, int[] order, int start, int count, int epoch, float learningRate)
+    {
+        ArgumentNullException.ThrowIfNull(theta);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(order);
+        if (count < 1 || count > chains.Length * chains[0].Capacity) SfnnThrow.Argument($"a minibatch of {count} does not fit this step's {chains.Length * chains[0].Capacity}", nameof(count));
+        (this.theta, this.data, this.order, batchStart, batchCount, this.epoch, backward) = (theta, data, order, start, count, epoch, true);
+        pool.Run(pack);
+        pool.Run(this);
+        pendingRate = learningRate;
+        pool.Run(update);
+        Finite = Array.IndexOf(sliceFinite, false) < 0;
+        return TotalLoss();
+    }
+
+    /// The summed loss of examples `[start, start + count)` of `data`, forward only (the held-out
+    /// walkback loss of docs/spec/gsn.md's progress line), each drawing from `stream(index)`.
+    public double Evaluate(GsnParameters theta, ExampleSet data, int start, int count, Func<int, ulong> stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        double total = 0;
+        int capacity = chains.Length * chains[0].Capacity;
+        (this.theta, this.data, evaluationStream, backward) = (theta, data, stream, false);
+        pool.Run(pack);
+        for (int at = start; at < start + count; at += capacity)
+        {
+            (batchStart, batchCount) = (at, Math.Min(capacity, start + count - at));
+            pool.Run(evaluation);
+            total += TotalLoss();
+        }
+        return total;
+    }
+
+    double TotalLoss()
+    {
+        double total = 0;
+        foreach (double loss in shardLoss) total += loss;
+        return total;
+    }
+
+    (int Lo, int Hi) Shard(int shard) =>
+        (batchStart + (int)((long)batchCount * shard / chains.Length), batchStart + (int)((long)batchCount * (shard + 1) / chains.Length));
+
+    void IShardedWork.Run(int shard)
+    {
+        var chain = chains[shard];
+        var (lo, hi) = Shard(shard);
+        for (int i = lo; i < hi; i++)
+        {
+            int index = order[i];
+            data.Input(index).CopyTo(chain.Input(i - lo));
+            chain.Stream(i - lo) = RandomStream.Create(Seed, StreamId.Training(epoch, index));
+        }
+        var gradient = shardGradients[shard];
+        Array.Clear(gradient.Data);
+        if (hi == lo)
+        {
+            shardLoss[shard] = 0;
+            return;
+        }
+        shardLoss[shard] = chain.Forward(theta, hi - lo);
+        if (backward) chain.Backward(theta, hi - lo, gradient);
+    }
+
+    void RunEvaluation(int shard)
+    {
+        var chain = chains[shard];
+        var (lo, hi) = Shard(shard);
+        for (int i = lo; i < hi; i++)
+        {
+            data.Input(i).CopyTo(chain.Input(i - lo));
+            chain.Stream(i - lo) = RandomStream.Create(Seed, evaluationStream(i));
+        }
+        shardLoss[shard] = hi == lo ? 0 : chain.Forward(theta, hi - lo);
+    }
+
+    /// Worker `slice`'s whole 16-float blocks of the parameters: the shards' sum in shard order
+    /// over the batch size, then the momentum step.
+    void UpdateSlice(int slice)
+    {
+        var (start, length) = WorkerPool.BlockShare(Gradient.Data.Length, slice, chains.Length);
+        if (length == 0)
+        {
+            sliceFinite[slice] = true;
+            return;
+        }
+        var sum = Gradient.Data.AsSpan(start, length);
+        shardGradients[0].Data.AsSpan(start, length).CopyTo(sum);
+        for (int s = 1; s < shardGradients.Length; s++) TensorPrimitives.Add(sum, shardGradients[s].Data.AsSpan(start, length), sum);
+        TensorPrimitives.Multiply(sum, 1f / batchCount, sum);
+        bool parametersFinite = MomentumUpdate.Apply(theta.Data.AsSpan(start, length), Velocity.AsSpan(start, length), sum,
+                                                     Momentum, (1 - Momentum) * pendingRate, out bool gradientFinite);
+        sliceFinite[slice] = parametersFinite && gradientFinite;
+    }
+
+    /// Worker `part`'s panels of every packed `W_k`, from theta as it is now.
+    void PackPart(int part)
+    {
+        for (int k = 1; k < packed.Length; k++)
+            if (packed[k] is { } layout) MatMul.PackForward(theta.W(k), layout, part, chains.Length);
+    }
+
+    sealed class Pack(GsnStep owner) : IShardedWork
+    {
+        public void Run(int shard) => owner.PackPart(shard);
+    }
+
+    sealed class Update(GsnStep owner) : IShardedWork
+    {
+        public void Run(int shard) => owner.UpdateSlice(shard);
+    }
+
+    sealed class Evaluation(GsnStep owner) : IShardedWork
+    {
+        public void Run(int shard) => owner.RunEvaluation(shard);
+    }
+}
