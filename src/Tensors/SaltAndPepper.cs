@@ -11,7 +11,7 @@ using System.Runtime.Intrinsics;
 
 namespace SimdSfnn.Tensors;
 
-public static class SaltAndPepper
+internal static class SaltAndPepper
 {
     /// `destination[i] = u_i < p ? (u_i < p / 2 ? 0 : 1) : x[i]`; `destination` may be `x`.
     public static void Corrupt(ReadOnlySpan<float> x, float p, ref RandomStream rng, Span<float> destination)

@@ -11,7 +11,7 @@ using System.Runtime.Intrinsics;
 
 namespace SimdSfnn.Tensors;
 
-public static class ScaledLogMeanExp
+internal static class ScaledLogMeanExp
 {
     /// The vector paths raise exponents below this to it, and skip a load whose lanes are all
     /// below it. The runtime's vector exp leaves its fast path for lanes whose result is subnormal

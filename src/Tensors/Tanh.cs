@@ -9,7 +9,7 @@ using System.Runtime.Intrinsics;
 
 namespace SimdSfnn.Tensors;
 
-public static class Tanh
+internal static class Tanh
 {
     /// `t[i] = tanh(a[i])`; `t` may be `a`.
     public static void Compute(ReadOnlySpan<float> a, Span<float> t)

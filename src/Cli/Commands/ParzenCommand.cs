@@ -16,7 +16,7 @@ namespace SimdSfnn.Cli.Commands;
 /// `logspace(-1, 0, 10)` unless `--sigma` fixes it. `--training-images N` puts the window on the
 /// first N training images instead (Table 1's last column). The held-out images are
 /// `HeldOutImages` or `--validation FILE`.
-public static class ParzenCommand
+internal static class ParzenCommand
 {
     /// The sigma of the GSN authors' code, reported beside the chosen one (docs/spec/gsn.md).
     const double CodeSigma = 0.20;

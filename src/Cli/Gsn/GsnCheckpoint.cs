@@ -13,7 +13,7 @@ namespace SimdSfnn.Cli.Gsn;
 /// `optimizer.velocity`. Metadata: the run's settings, the epochs done, each epoch's training
 /// and held-out loss, and the SHA-256 of the data's IDX files. A run resumes at an epoch
 /// boundary bit for bit: the order and every draw derive from (seed, epoch, example).
-public sealed record GsnCheckpoint(GsnRunSettings Settings, GsnParameters Theta, float[] Velocity, int EpochsDone,
+internal sealed record GsnCheckpoint(GsnRunSettings Settings, GsnParameters Theta, float[] Velocity, int EpochsDone,
                                    double[] TrainLoss, double[] HeldOutLoss, string[] DataSha256)
 {
     public const string FileName = "checkpoint.safetensors";

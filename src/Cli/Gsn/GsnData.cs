@@ -7,7 +7,7 @@ namespace SimdSfnn.Cli.Gsn;
 /// The GSN's data (docs/spec/gsn.md, "Training protocol"): pixels scaled to [0, 1], real-valued;
 /// training on the first five sixths of the training images (train[0:50000] of MNIST), the rest
 /// (train[50000:60000]) held out; the test images for the sampling chain's start.
-public sealed record GsnData(ExampleSet Train, ExampleSet HeldOut, ExampleSet Test, string[] DataSha256)
+internal sealed record GsnData(ExampleSet Train, ExampleSet HeldOut, ExampleSet Test, string[] DataSha256)
 {
     /// `trainLimit` (0: all) and `heldOutLimit` cut the two parts to their first examples.
     public static GsnData Load(Dataset data, int trainLimit, int heldOutLimit)

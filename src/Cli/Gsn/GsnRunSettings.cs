@@ -9,7 +9,7 @@ namespace SimdSfnn.Cli.Gsn;
 /// al. 2014, section 7; docs/spec/gsn.md): 784-1500-1500, 2K walkback steps, hidden noise std 2,
 /// salt-and-pepper 0.4, lr 0.25 on the per-pixel-mean loss, momentum 0.5, lr x 0.99 per epoch,
 /// minibatch 100. Stored in the checkpoint's metadata so that `sample` and `--resume` rebuild it.
-public sealed record GsnRunSettings
+internal sealed record GsnRunSettings
 {
     public int[] Layers { get; init; } = [1500, 1500];
     public int Walkback { get; init; } = 4;

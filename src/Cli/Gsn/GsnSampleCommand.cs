@@ -16,7 +16,7 @@ namespace SimdSfnn.Cli.Gsn;
 /// "Sampling"), written as an IDX file of floats (N x rows x columns, magic 0x00000D03) and a PNG
 /// grid of the first 100 consecutive samples, ten per row, the starting digit first. `--inpaint`
 /// instead draws conditional chains with the right half clamped, one PNG row per test digit.
-public static class GsnSampleCommand
+internal static class GsnSampleCommand
 {
     const int GridColumns = 10, GridRows = 10;
 

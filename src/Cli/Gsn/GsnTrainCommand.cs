@@ -16,7 +16,7 @@ namespace SimdSfnn.Cli.Gsn;
 /// the training and held-out examples, a checkpoint after every epoch, and one JSON line on
 /// stdout at the end. `--stop-after N` ends after epoch N and its checkpoint;
 /// `--resume` continues from the last epoch's checkpoint, bit for bit.
-public static class GsnTrainCommand
+internal static class GsnTrainCommand
 {
     public static int Run(ArgumentReader args)
     {

@@ -6,7 +6,7 @@ namespace SimdSfnn.Cli.Pictures;
 
 /// `table1.png` / `table2.png`: per row of a paper table, the paper's number and ours (mean
 /// with a bar of +- sd over seeds), so that how far each cell is from the paper shows at a glance.
-public static class TableChart
+internal static class TableChart
 {
     public static void Save(PaperTable table, IReadOnlyList<RowResult> rows, string path)
     {

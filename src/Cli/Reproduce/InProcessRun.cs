@@ -10,7 +10,7 @@ namespace SimdSfnn.Cli.Reproduce;
 /// Trains one run of the protocol in this process with `train`'s own loop, into `OUT/runs/ID`;
 /// a folder that already holds a checkpoint (an interrupted run) is resumed from it, as
 /// `train --resume` would. The data of the last run is kept, since runs in a row mostly share it.
-public sealed class InProcessRun(ReproduceProtocol protocol, Dataset dataset, string outDir, Progress progress, Interruption interruption)
+internal sealed class InProcessRun(ReproduceProtocol protocol, Dataset dataset, string outDir, Progress progress, Interruption interruption)
 {
     TaskData? data;
     (TaskKind Task, int HoldOut, ulong Seed) dataKey;

@@ -7,7 +7,7 @@ namespace SimdSfnn.Cli.Reproduce;
 /// The runs that can start now as shell commands, one `sfnn reproduce ... --run ID` per line,
 /// for GNU parallel (`--emit parallel`) or a Slurm job array (`--emit slurm`). Each command
 /// runs this same sfnn with the same protocol options, and appends its line to OUT/runs.jsonl.
-public static partial class JobList
+internal static partial class JobList
 {
     /// `protocolArgs`: the table and the options that shape the runs (`--quick`, `--epochs`, ...).
     public static List<string> Commands(IEnumerable<RunSpec> runs, IReadOnlyList<string> protocolArgs)

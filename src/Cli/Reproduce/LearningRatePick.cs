@@ -3,7 +3,7 @@ namespace SimdSfnn.Cli.Reproduce;
 /// The learning rate a row's sweep picks: on the held-out examples (what `reproduce` trains
 /// the final runs with), and on the test set (how Raiko et al. chose, reported beside it).
 /// Null while the sweep has no scored run (none finished, or every one diverged).
-public sealed record LearningRatePick(double? OnHeldOut, double? OnTest)
+internal sealed record LearningRatePick(double? OnHeldOut, double? OnTest)
 {
     public static LearningRatePick For(PaperTable table, PaperRow row, IEnumerable<RunRecord> records)
     {

@@ -5,14 +5,14 @@ namespace SimdSfnn.Cli.Reproduce;
 
 /// A row of one of Raiko et al.'s tables with the paper's number. `TestedAsStochastic` marks
 /// "deterministic tested as stochastic": the deterministic cell, scored with sampled h and C_M.
-public sealed record PaperRow(string Method, Cell Cell, double Paper, bool TestedAsStochastic = false)
+internal sealed record PaperRow(string Method, Cell Cell, double Paper, bool TestedAsStochastic = false)
 {
     /// The suffix of the run line's field that scores this row (Summary's naming).
     public string FieldSuffix => TestedAsStochastic ? "Stochastic" : "";
 }
 
 /// Raiko et al. 2014, Tables 1 and 2, as the rows `sfnn reproduce` fills in.
-public sealed record PaperTable(int Number, TaskKind Task, string Title, PaperRow[] Rows)
+internal sealed record PaperTable(int Number, TaskKind Task, string Title, PaperRow[] Rows)
 {
     /// Table 1 reports the test error (lower is better), Table 2 the test C_100 in nats (higher is better).
     public bool ScoresError => Task == TaskKind.Classify;

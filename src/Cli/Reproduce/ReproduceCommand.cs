@@ -13,7 +13,7 @@ namespace SimdSfnn.Cli.Reproduce;
 /// and resumes an interrupted one from its checkpoint. `--emit` lists the runs that can start
 /// now as shell commands instead, `--run ID` trains one of them, `--merge` joins the lines of
 /// many machines into the tables. Every option is checked before anything is written.
-public static class ReproduceCommand
+internal static class ReproduceCommand
 {
     const string Tables = "table1, table2 or all";
 

@@ -3,7 +3,7 @@ namespace SimdSfnn.Cli.Reproduce;
 /// Every run the protocol asks for: per cell, one sweep run per learning rate, then, once the
 /// whole sweep is in, the final runs of each learning rate the cell's rows pick on the held-out
 /// examples, one per seed. The final runs cannot be known before their sweep is done.
-public sealed class ReproducePlan(IReadOnlyList<PaperTable> tables, ReproduceProtocol protocol)
+internal sealed class ReproducePlan(IReadOnlyList<PaperTable> tables, ReproduceProtocol protocol)
 {
     public ReproduceProtocol Protocol => protocol;
 

@@ -6,7 +6,7 @@ namespace SimdSfnn.Cli.Reproduce;
 /// `reproduce`'s line after each run on stderr: runs and cells done, and the time left,
 /// estimated from the seconds per epoch of the runs this process trained with the same M
 /// (the cost of a run grows with M; for an M not seen yet, from all of them).
-public sealed class ReproduceProgress(Progress progress, int cells)
+internal sealed class ReproduceProgress(Progress progress, int cells)
 {
     readonly Dictionary<int, (double Seconds, int Epochs)> bySamples = [];
     int cellsDone;

@@ -6,7 +6,7 @@ namespace SimdSfnn.Cli.Reproduce;
 /// How every run of `sfnn reproduce` is trained: the paper's settings (section 3: minibatches of
 /// 100, momentum 0.9, the rising and falling schedule, 200-200 hidden units, M = 100 at test
 /// time), the learning rates swept, the seeds, and `--quick`'s shortened version of all of it.
-public sealed record ReproduceProtocol(bool Quick, int? EpochsGiven, int Seeds, int Threads)
+internal sealed record ReproduceProtocol(bool Quick, int? EpochsGiven, int Seeds, int Threads)
 {
     /// Raiko et al.'s grid {0.0001, 0.0003, ..., 0.3}.
     public static readonly double[] PaperLearningRates = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3];

@@ -7,7 +7,7 @@ namespace SimdSfnn.Cli.Reproduce;
 /// machines gives the same table as one machine): per row the paper's number, ours as mean +-
 /// sd over the seeds of the final runs, the learning rate picked on the held-out examples and
 /// the one a pick on the test set would give; below it, the sweep behind every pick.
-public static class ResultTable
+internal static class ResultTable
 {
     public static string Markdown(PaperTable table, IReadOnlyList<RunRecord> records)
     {

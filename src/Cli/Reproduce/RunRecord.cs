@@ -6,7 +6,7 @@ namespace SimdSfnn.Cli.Reproduce;
 /// One line of `runs.jsonl`: a finished run, as `train`'s summary (Summary.Json) plus the run's
 /// id, phase, learning rate, seed, layers, training examples and wall-clock seconds. A run that
 /// diverged has `"diverged": true` and no scores.
-public sealed class RunRecord
+internal sealed class RunRecord
 {
     readonly JsonObject line;
 

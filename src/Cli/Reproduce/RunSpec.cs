@@ -8,11 +8,11 @@ namespace SimdSfnn.Cli.Reproduce;
 /// `Sweep`: one learning rate of a cell, trained on the first five sixths of the training set
 /// and scored on the last sixth (held out). `Final`: the learning rate picked on the held-out
 /// examples, trained on the whole training set with one seed and tested.
-public enum RunPhase { Sweep, Final }
+internal enum RunPhase { Sweep, Final }
 
 /// One run of the protocol. Its id names everything that sets it apart from the other runs, so
 /// that `sfnn reproduce --run ID` can start it on any machine and its folder is `runs/ID`.
-public sealed partial record RunSpec(Cell Cell, double LearningRate, ulong Seed, RunPhase Phase)
+internal sealed partial record RunSpec(Cell Cell, double LearningRate, ulong Seed, RunPhase Phase)
 {
     public string Id => string.Create(CultureInfo.InvariantCulture,
         $"{Cell.Name}-lr{LearningRate:R}-seed{Seed}-{(Phase == RunPhase.Sweep ? "sweep" : "final")}");

@@ -5,7 +5,7 @@ namespace SimdSfnn.Cli.Reproduce;
 /// `runs.jsonl`, the record of every finished run: appended to one line at a time (one write, so
 /// that processes started in parallel on one folder do not interleave their lines), read back
 /// skipping torn lines, the first line of a run winning over any later one.
-public static class RunsFile
+internal static class RunsFile
 {
     public const string FileName = "runs.jsonl";
 

@@ -5,7 +5,7 @@ namespace SimdSfnn.Cli.Training;
 /// Ctrl-C and SIGTERM as a cancellation: the first signal asks the run to checkpoint after its
 /// current step; a second one is left to the runtime and ends the process (the last checkpoint
 /// is still intact, written atomically).
-public sealed class Interruption : IDisposable
+internal sealed class Interruption : IDisposable
 {
     /// Exit code of a run stopped by SIGINT or SIGTERM (128 + SIGINT, the shell's convention).
     public const int ExitCode = 130;

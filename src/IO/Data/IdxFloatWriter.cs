@@ -5,7 +5,7 @@ namespace SimdSfnn.IO.Data;
 /// Writes floats as an IDX file (LeCun's format, as MNIST's files): magic `0x00 0x00 0x0D d`
 /// (element type 0x0D, 32-bit float; d dimensions), then each dimension as a big-endian int32,
 /// then the values big-endian, the last dimension fastest. Written atomically (`AtomicFile`).
-public static class IdxFloatWriter
+internal static class IdxFloatWriter
 {
     public const byte FloatType = 0x0D;
 

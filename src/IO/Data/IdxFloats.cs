@@ -4,7 +4,7 @@ namespace SimdSfnn.IO.Data;
 
 /// `Count` rows of `Width` values, row-major (an IDX file's first dimension, and the product of
 /// the others).
-public sealed record FloatRows(int Count, int Width, float[] Values);
+internal sealed record FloatRows(int Count, int Width, float[] Values);
 
 /// IDX files of unsigned bytes (type 0x08, read as `byte / 255`, so MNIST's images land in
 /// [0, 1]) or of big-endian 32-bit floats (type 0x0D, LeCun's IDX type code for float), with
@@ -12,7 +12,7 @@ public sealed record FloatRows(int Count, int Width, float[] Values);
 /// real-valued mean-field images with `Write`, and the Parzen estimator reads them with
 /// `ReadRows`. The magic is 0x00, 0x00, the type byte, the number of dimensions; then each
 /// dimension as a big-endian int32; then the values.
-public static class IdxFloats
+internal static class IdxFloats
 {
     const byte UnsignedByte = 0x08, Float = 0x0D;
     const int MaxDimensions = 8;

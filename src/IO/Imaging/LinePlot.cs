@@ -1,6 +1,5 @@
 using System.Drawing;
 using ScottPlot;
-using SkiaSharp;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.IO.Imaging;
@@ -19,9 +18,6 @@ internal sealed class LinePlot(string title, string xLabel, string yLabel)
         new(31, 119, 180), new(255, 127, 14), new(44, 160, 44), new(214, 39, 40), new(148, 103, 189),
         new(140, 86, 75), new(227, 119, 194), new(127, 127, 127), new(188, 189, 34), new(23, 190, 207),
     ];
-
-    /// DejaVu Sans where it is installed (most Linux machines): ScottPlot's own pick there is a serif.
-    static readonly string SansSerif = SKFontManager.Default.MatchFamily("DejaVu Sans") is { } dejaVu && dejaVu.FamilyName == "DejaVu Sans" ? "DejaVu Sans" : Fonts.Sans;
 
     readonly List<(string Name, double[] X, double[] Y)> series = [];
 
@@ -50,14 +46,7 @@ internal sealed class LinePlot(string title, string xLabel, string yLabel)
     internal (Raster Canvas, Rectangle Area, Func<double, double, Point> ToPixel) Draw(int width, int height)
     {
         var plot = Build(width, height);
-        using var bitmap = SKBitmap.Decode(plot.GetImageBytes(width, height, ImageFormat.Png));
-        var canvas = new Raster(width, height);
-        for (int y = 0; y < height; y++)
-            for (int x = 0; x < width; x++)
-            {
-                var c = bitmap.GetPixel(x, y);
-                canvas.SetPixel(x, y, new Rgb(c.Red, c.Green, c.Blue));
-            }
+        var canvas = PlotPixels.Render(plot, width, height);
         var data = plot.RenderManager.LastRender.DataRect;
         var area = Rectangle.FromLTRB((int)Math.Ceiling(data.Left), (int)Math.Ceiling(data.Top), (int)Math.Floor(data.Right), (int)Math.Floor(data.Bottom));
         return (canvas, area, (x, y) =>
@@ -72,7 +61,7 @@ internal sealed class LinePlot(string title, string xLabel, string yLabel)
         if (width < MinWidth || height < MinHeight)
             SfnnThrow.Argument($"a plot needs at least {MinWidth}x{MinHeight} pixels, got {width}x{height}");
         var plot = new Plot();
-        plot.Font.Set(SansSerif);
+        plot.Font.Set(PlotPixels.SansSerif);
         for (int s = 0; s < series.Count; s++)
         {
             var (name, xs, ys) = series[s];

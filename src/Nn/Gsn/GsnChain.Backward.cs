@@ -2,7 +2,7 @@ using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Nn.Gsn;
 
-public sealed partial class GsnChain
+internal sealed partial class GsnChain
 {
     /// Adds to `gradient` the ascent direction `-dL/dtheta` of the last `Forward`'s loss, summed
     /// over its rows: back-propagation through time over the unrolled chain, step T down to 1,

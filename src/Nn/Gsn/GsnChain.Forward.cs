@@ -3,7 +3,7 @@ using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Nn.Gsn;
 
-public sealed partial class GsnChain
+internal sealed partial class GsnChain
 {
     /// Runs the `T` steps of the chain on rows `[0, rows)` from their inputs, and returns the
     /// summed loss. `draw` false replays the visible states and the noises already in the buffers

@@ -12,7 +12,7 @@ namespace SimdSfnn.Nn.Gsn;
 /// visible samples. Every buffer is sized here, so a step allocates nothing.
 /// Rows are examples, each drawing from its own `RandomStream`, so a draw never depends on which
 /// rows share a chain.
-public sealed partial class GsnChain
+internal sealed partial class GsnChain
 {
     readonly GsnShape shape;
     readonly GsnChainSettings settings;
