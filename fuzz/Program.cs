@@ -18,7 +18,7 @@ public static class Program
         string path = Path.Combine(Path.GetTempPath(), $"sfnn-fuzz-{Environment.ProcessId}");
         Action<string> read = target switch
         {
-            "idx" => p => { Refused(() => IdxFile.ReadImages(p)); IdxFile.ReadLabels(p); },
+            "idx" => p => { Refused(() => IdxFile.ReadImages(p)); Refused(() => IdxFloats.ReadRows(p)); IdxFile.ReadLabels(p); },
             "safetensors" => p => Safetensors.Read(p),
             "checkpoint" => p => Checkpoint.Load(p),
             "lab" => p => LabSpec.Load(p),
