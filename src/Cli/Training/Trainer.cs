@@ -101,7 +101,9 @@ internal sealed class Trainer(RunSettings settings, TaskData data, string outDir
 
         Pause.At("final");
         var (final, deterministic) = Score(evaluation, theta, data.Test, estimator.SamplesHidden);
-        var (heldOut, heldOutDeterministic) = data.HeldOut is { } held ? Score(evaluation, theta, held, estimator.SamplesHidden) : default;
+        // no held-out scores without held-out examples: a default tuple would read as a perfect score
+        EvaluationResult? heldOut = null, heldOutDeterministic = null;
+        if (data.HeldOut is { } held) (heldOut, heldOutDeterministic) = Score(evaluation, theta, held, estimator.SamplesHidden);
         // Over every epoch of the run: when an earlier process ran them all (killed after the last
         // checkpoint, before this summary), this one only evaluates.
         return new TrainResult(final, deterministic, log.SecondsPerEpoch, CheckpointPath)

@@ -26,6 +26,9 @@ public sealed class TrainEvalEndToEndTests
         Assert.InRange(o.GetProperty("testError").GetDouble(), 0, 1);
         Assert.True(o.GetProperty("testLogLikelihood").GetDouble() < 0);
         Assert.True(o.GetProperty("secondsPerEpoch").GetDouble() > 0);
+        // no --hold-out, so no held-out scores (not zeros, which would read as a perfect score)
+        Assert.False(o.TryGetProperty("heldOutError", out _), line);
+        Assert.False(o.TryGetProperty("heldOutSamples", out _), line);
 
         var log = File.ReadAllLines(Path.Combine(outDir, "log.jsonl"));
         Assert.Equal(2, log.Length);
