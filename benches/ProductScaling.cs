@@ -26,7 +26,7 @@ public class ProductScaling : IShardedWork
     [GlobalSetup]
     public void Setup()
     {
-        KernelIsa.Current = KernelIsa.Best;
+        KernelIsa.Current = KernelIsa.Default; // SFNN_FORCE_KERNEL picks the path to measure
         var random = new Random(5);
         float[] Values(int n) { var v = new float[n]; for (int i = 0; i < n; i++) v[i] = (float)(random.NextDouble() * 2 - 1); return v; }
         pool = new WorkerPool(Threads);

@@ -28,7 +28,7 @@ public abstract class KernelBench
         }
         stream = RandomStream.Create(1, 2);
         reference = new RandomStreamReference(1, 2);
-        KernelIsa.Current = KernelIsa.Best;
+        KernelIsa.Current = KernelIsa.Default; // SFNN_FORCE_KERNEL picks the path to measure
     }
 }
 
@@ -114,7 +114,7 @@ public class DifferenceKernels
     [GlobalSetup]
     public void Setup()
     {
-        KernelIsa.Current = KernelIsa.Best;
+        KernelIsa.Current = KernelIsa.Default; // SFNN_FORCE_KERNEL picks the path to measure
         var random = new Random(4);
         for (int i = 0; i < reference.Length; i++) reference[i] = random.Next(2);
         for (int r = 0; r < R; r++)
@@ -148,7 +148,7 @@ public class MomentumKernel
     [GlobalSetup]
     public void Setup()
     {
-        KernelIsa.Current = KernelIsa.Best;
+        KernelIsa.Current = KernelIsa.Default; // SFNN_FORCE_KERNEL picks the path to measure
         var random = new Random(5);
         for (int i = 0; i < gradient.Length; i++) gradient[i] = (float)(random.NextDouble() - 0.5);
     }
@@ -165,7 +165,7 @@ public class ScaledSumKernel
     [GlobalSetup]
     public void Setup()
     {
-        KernelIsa.Current = KernelIsa.Best;
+        KernelIsa.Current = KernelIsa.Default; // SFNN_FORCE_KERNEL picks the path to measure
         var random = new Random(5);
         for (int i = 0; i < a.Length; i++) (a[i], b[i]) = ((float)(random.NextDouble() - 0.5), (float)(random.NextDouble() - 0.5));
     }
@@ -184,7 +184,7 @@ public class SoftmaxRowsKernel
     [GlobalSetup]
     public void Setup()
     {
-        KernelIsa.Current = KernelIsa.Best;
+        KernelIsa.Current = KernelIsa.Default; // SFNN_FORCE_KERNEL picks the path to measure
         var random = new Random(6);
         for (int i = 0; i < o.Length; i++) o[i] = (float)(random.NextDouble() * 10 - 5);
         for (int i = 0; i < labels.Length; i++) labels[i] = random.Next(Classes);

@@ -23,7 +23,7 @@ public abstract class StepBench
 
     protected void Build(EstimatorKind kind, int samples, int threads, bool classify)
     {
-        KernelIsa.Current = KernelIsa.Best;
+        KernelIsa.Current = KernelIsa.Default; // SFNN_FORCE_KERNEL picks the path to measure
         int inputs = classify ? 784 : 392, outputs = classify ? 10 : 392;
         var shape = new NetworkShape([inputs, 200, 200, outputs], classify ? OutputHead.Softmax : OutputHead.Bernoulli);
         data = BenchCommand.SyntheticData(shape, 1000);
@@ -106,7 +106,7 @@ public class EvaluationStep
     [GlobalSetup]
     public void Setup()
     {
-        KernelIsa.Current = KernelIsa.Best;
+        KernelIsa.Current = KernelIsa.Default; // SFNN_FORCE_KERNEL picks the path to measure
         var shape = new NetworkShape([784, 200, 200, 10], OutputHead.Softmax);
         data = BenchCommand.SyntheticData(shape, 10_000);
         theta = new Parameters(shape);
