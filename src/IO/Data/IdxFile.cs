@@ -52,7 +52,8 @@ public static class IdxFile
 
     static int Dimension(byte[] bytes, int index) => BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * index));
 
-    static void CheckLength(string path, long actual, long expected)
+    /// Refuses a file shorter or longer than its header says (`IdxFloats` checks with it too).
+    internal static void CheckLength(string path, long actual, long expected)
     {
         if (actual < expected) throw new BadInputException($"{path}: truncated: {actual} bytes, the header promises {expected}");
         if (actual > expected) throw new BadInputException($"{path}: {actual - expected} unexpected bytes after the data the header describes");

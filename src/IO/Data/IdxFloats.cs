@@ -46,9 +46,9 @@ internal static class IdxFloats
         // a count that promises more values than the file has bytes is refused before the
         // product below could overflow
         long expected = length > bytes.Length ? long.MaxValue : header + length * elementSize;
-        if (bytes.Length < expected)
-            throw new BadInputException($"{path}: truncated: {bytes.Length} bytes, the header promises {(expected == long.MaxValue ? $"{count} rows of {width}" : $"{expected}")}");
-        if (bytes.Length > expected) throw new BadInputException($"{path}: {bytes.Length - expected} unexpected bytes after the data the header describes");
+        if (expected == long.MaxValue)
+            throw new BadInputException($"{path}: truncated: {bytes.Length} bytes, the header promises {count} rows of {width}");
+        IdxFile.CheckLength(path, bytes.Length, expected);
         var values = new float[length];
         var data = bytes.AsSpan(header);
         if (type == UnsignedByte)

@@ -12,14 +12,6 @@ public sealed class ElementwiseProperties
 {
     public static TheoryData<Isa> Isas => IsaVariants.Supported();
 
-    static float[] Values(int n, int seed, double scale)
-    {
-        var random = new Random(seed);
-        var a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float)((random.NextDouble() * 2 - 1) * scale);
-        return a;
-    }
-
     static void Close(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected, double relative, double absolute = 0)
     {
         Assert.Equal(expected.Length, actual.Length);
@@ -46,7 +38,7 @@ public sealed class ElementwiseProperties
         using var _ = IsaVariants.Use(isa);
         ForLengths((n, offset) =>
         {
-            var a = Values(n + offset, n, 30);
+            var a = RandomValues.Uniform(n + offset, n, 30);
             var fast = new float[n + offset]; var reference = new float[n + offset];
             Sigmoid.Compute(a.AsSpan(offset), fast.AsSpan(offset));
             Sigmoid.Reference(a.AsSpan(offset), reference.AsSpan(offset));
@@ -124,7 +116,7 @@ public sealed class ElementwiseProperties
         using var _ = IsaVariants.Use(isa);
         ForLengths((n, offset) =>
         {
-            var theta = Values(n + offset, n, 2); var velocity = Values(n + offset, n + 1, 0.1); var g = Values(n + offset, n + 2, 1);
+            var theta = RandomValues.Uniform(n + offset, n, 2); var velocity = RandomValues.Uniform(n + offset, n + 1, 0.1); var g = RandomValues.Uniform(n + offset, n + 2, 1);
             var thetaR = (float[])theta.Clone(); var velocityR = (float[])velocity.Clone();
             bool finite = MomentumUpdate.Apply(theta.AsSpan(offset), velocity.AsSpan(offset), g.AsSpan(offset), 0.9f, 0.3f, out bool gradientFinite);
             bool finiteR = MomentumUpdate.Reference(thetaR.AsSpan(offset), velocityR.AsSpan(offset), g.AsSpan(offset), 0.9f, 0.3f, out bool gradientFiniteR);
@@ -153,7 +145,7 @@ public sealed class ElementwiseProperties
             foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
                 foreach (int at in new[] { 0, n * 7 / 11, n - 1 }) // the first vector, the body, the scalar tail
                 {
-                    var theta = Values(n + offset, n, 2); var velocity = Values(n + offset, n + 1, 0.1); var g = Values(n + offset, n + 2, 1);
+                    var theta = RandomValues.Uniform(n + offset, n, 2); var velocity = RandomValues.Uniform(n + offset, n + 1, 0.1); var g = RandomValues.Uniform(n + offset, n + 2, 1);
                     g[offset + at] = bad;
                     var thetaR = (float[])theta.Clone(); var velocityR = (float[])velocity.Clone();
                     MomentumUpdate.Apply(theta.AsSpan(offset), velocity.AsSpan(offset), g.AsSpan(offset), 0.9f, 0.3f, out bool gradientFinite);
@@ -171,7 +163,7 @@ public sealed class ElementwiseProperties
         using var _ = IsaVariants.Use(isa);
         ForLengths((n, offset) =>
         {
-            var a = Values(n + offset, n, 3); var b = Values(n + offset, n + 1, 3);
+            var a = RandomValues.Uniform(n + offset, n, 3); var b = RandomValues.Uniform(n + offset, n + 1, 3);
             var total = new float[n]; var totalR = new float[n];
             Assert.True(ScaledSum.Apply(a.AsSpan(offset), b.AsSpan(offset), 0.01f, total));
             Assert.True(ScaledSum.Reference(a.AsSpan(offset), b.AsSpan(offset), 0.01f, totalR));
@@ -200,7 +192,7 @@ public sealed class ElementwiseProperties
         Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var random = new Random(c.seed);
-            var o = Values(c.rows * c.n, c.seed, c.scale);
+            var o = RandomValues.Uniform(c.rows * c.n, c.seed, c.scale);
             var labels = Enumerable.Range(0, (c.rows + c.perLabel - 1) / c.perLabel).Select(_ => random.Next(c.n)).ToArray();
             var p = new float[c.rows * c.n]; var pr = new float[c.rows * c.n];
             var logLabel = new float[c.rows]; var logLabelR = new float[c.rows];
@@ -219,7 +211,7 @@ public sealed class ElementwiseProperties
         using var _ = IsaVariants.Use(isa);
         ForLengths((n, offset) =>
         {
-            var s = Values(n, n, 1); var g = Values(n, n + 1, 5);
+            var s = RandomValues.Uniform(n, n, 1); var g = RandomValues.Uniform(n, n + 1, 5);
             var fast = new float[n]; var reference = new float[n];
             SigmoidSlope.Multiply(s, g, fast);
             SigmoidSlope.Reference(s, g, reference);
@@ -235,7 +227,7 @@ public sealed class ElementwiseProperties
         using var _ = IsaVariants.Use(isa);
         ForLengths((n, offset) =>
         {
-            var x = Values(n, n, 50);
+            var x = RandomValues.Uniform(n, n, 50);
             float lse = LogSumExp.Compute(x), reference = LogSumExp.Reference(x);
             if (n == 0) Assert.Equal(float.NegativeInfinity, lse);
             else CloseSum(lse, reference, n);
@@ -255,8 +247,8 @@ public sealed class ElementwiseProperties
         using var _ = IsaVariants.Use(isa);
         ForLengths((n, offset) =>
         {
-            var o = Values(n, n, 40);
-            var y = Values(n, n + 7, 1).Select(v => v > 0 ? 1f : 0f).ToArray();
+            var o = RandomValues.Uniform(n, n, 40);
+            var y = RandomValues.Uniform(n, n + 7, 1).Select(v => v > 0 ? 1f : 0f).ToArray();
             float fast = BernoulliLogLikelihood.Compute(o, y), reference = BernoulliLogLikelihood.ComputeReference(o, y);
             CloseSum(fast, reference, n);
             var g = new float[n]; var gr = new float[n];
@@ -272,18 +264,18 @@ public sealed class ElementwiseProperties
         using var _ = IsaVariants.Use(isa);
         ForLengths((cols, rows) =>
         {
-            var m = Values(rows * cols, cols, 3); var bias = Values(cols, cols + 1, 3);
+            var m = RandomValues.Uniform(rows * cols, cols, 3); var bias = RandomValues.Uniform(cols, cols + 1, 3);
             var fast = (float[])m.Clone(); var reference = (float[])m.Clone();
             BiasAdd.AddToRows(fast, rows, bias); BiasAdd.AddToRowsReference(reference, rows, bias);
             Close(fast, reference, 0);
-            var sum = Values(cols, 5, 1); var sumReference = (float[])sum.Clone();
+            var sum = RandomValues.Uniform(cols, 5, 1); var sumReference = (float[])sum.Clone();
             ColumnSum.Add(m, rows, cols, sum); ColumnSum.AddReference(m, rows, cols, sumReference);
             Close(sum, sumReference, 1e-6, 1e-5);
             // the first cols - cols / 3 columns of the same rows, read in place
             int narrow = cols - cols / 3;
             var dense = new float[rows * narrow];
             for (int r = 0; r < rows; r++) m.AsSpan(r * cols, narrow).CopyTo(dense.AsSpan(r * narrow));
-            var strided = Values(narrow, 7, 1); var stridedReference = (float[])strided.Clone();
+            var strided = RandomValues.Uniform(narrow, 7, 1); var stridedReference = (float[])strided.Clone();
             ColumnSum.Add(m, rows, narrow, cols, strided); ColumnSum.AddReference(dense, rows, narrow, stridedReference);
             Close(strided, stridedReference, 1e-6, 1e-5);
         });

@@ -14,12 +14,6 @@ public sealed class GsnKernelProperties
 {
     public static TheoryData<Isa> Isas => IsaVariants.Supported();
 
-    static float[] Values(int n, int seed, double scale)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, n).Select(_ => (float)((random.NextDouble() * 2 - 1) * scale)).ToArray();
-    }
-
     static void ForLengths(Action<int> check)
     {
         for (int n = 0; n <= 257; n++) check(n);
@@ -32,7 +26,7 @@ public sealed class GsnKernelProperties
         using var _ = IsaVariants.Use(isa);
         ForLengths(n =>
         {
-            var x = Values(n, n, 1).Select(Math.Abs).ToArray();
+            var x = RandomValues.Uniform(n, n, 1).Select(Math.Abs).ToArray();
             foreach (float p in new[] { 0f, 0.4f, 1f })
             {
                 var stream = RandomStream.Create(9, (ulong)n);
@@ -78,13 +72,13 @@ public sealed class GsnKernelProperties
         using var _ = IsaVariants.Use(isa);
         ForLengths(n =>
         {
-            var a = Values(n, n, 12);
+            var a = RandomValues.Uniform(n, n, 12);
             var t = new float[n]; var expected = new float[n];
             Tanh.Compute(a, t);
             Tanh.Reference(a, expected);
             for (int i = 0; i < n; i++)
                 Assert.True(Math.Abs(t[i] - expected[i]) <= 2e-7 + 2e-6 * Math.Abs(expected[i]), $"tanh at {i} of {n}: {t[i]} vs {expected[i]}");
-            var g = Values(n, n + 1, 3);
+            var g = RandomValues.Uniform(n, n + 1, 3);
             var d = new float[n]; var dExpected = new float[n];
             Tanh.Slope(t, g, d);
             Tanh.SlopeReference(t, g, dExpected);
@@ -102,8 +96,8 @@ public sealed class GsnKernelProperties
         Prop.ForAll(shapes.ToArbitrary(), s =>
         {
             var (B, D, H) = s;
-            var x = Values(B * D, B + D, 1); var w = Values(H * D, H, 1); var g = Values(B * H, B * H, 1);
-            var start = Values(B * H, 7, 1);
+            var x = RandomValues.Uniform(B * D, B + D, 1); var w = RandomValues.Uniform(H * D, H, 1); var g = RandomValues.Uniform(B * H, B * H, 1);
+            var start = RandomValues.Uniform(B * H, 7, 1);
             var forward = start.ToArray(); var forwardExpected = new float[B * H];
             MatMul.ForwardAdd(x, w, forward, B, D, H);
             MatMul.ForwardReference(x, w, forwardExpected, B, D, H);
@@ -116,7 +110,7 @@ public sealed class GsnKernelProperties
                 MatMul.ForwardAdd(x, layout, fromPacked, B);
                 for (int i = 0; i < B * H; i++) Assert.True(Math.Abs(fromPacked[i] - start[i] - forwardExpected[i]) <= 1e-4 * (1 + D), $"packed ForwardAdd at {i}");
             }
-            var back = Values(B * D, 8, 1); var backStart = back.ToArray(); var backExpected = new float[B * D];
+            var back = RandomValues.Uniform(B * D, 8, 1); var backStart = back.ToArray(); var backExpected = new float[B * D];
             MatMul.InputGradientAdd(g, w, back, B, H, D);
             MatMul.InputGradientReference(g, w, backExpected, B, H, D);
             for (int i = 0; i < B * D; i++) Assert.True(Math.Abs(back[i] - backStart[i] - backExpected[i]) <= 1e-4 * (1 + H), $"InputGradientAdd at {i}");
