@@ -1,3 +1,5 @@
+using SimdSfnn.Nn.Units;
+
 namespace SimdSfnn.Nn;
 
 /// How the output layer turns its pre-activation `o` into `P(y | h)`.
@@ -21,7 +23,27 @@ public sealed class NetworkShape
         if (sizes[0] < 0) throw new ArgumentException("the input width must not be negative");
         Sizes = sizes.ToArray();
         Head = head;
+        Units = Enumerable.Repeat<IHiddenUnit>(HiddenUnits.Bernoulli, HiddenLayerCount).ToArray();
     }
+
+    /// The same sizes and head with unit kind `units[k]` in hidden layer `k`.
+    internal NetworkShape(IReadOnlyList<int> sizes, OutputHead head, IReadOnlyList<IHiddenUnit> units) : this(sizes, head)
+    {
+        if (units.Count != HiddenLayerCount)
+            throw new ArgumentException($"{units.Count} unit kinds for {HiddenLayerCount} hidden layers");
+        // the engine's passes sample the binary unit with their own fused kernel and give every
+        // other unit the back-propagation it states, so a unit must be one or the other
+        if (units.Any(u => !u.HasPathwiseGradient && u is not SigmoidBernoulliUnit))
+            throw new ArgumentException("a unit without a pathwise gradient must be the sigmoid-Bernoulli unit");
+        Units = units.ToArray();
+    }
+
+    /// The unit kind of each hidden layer; sigmoid-Bernoulli unless the network says otherwise.
+    internal IHiddenUnit[] Units { get; }
+
+    /// Whether every hidden layer is sigmoid-Bernoulli (the only kind the 0/1 products and the
+    /// exact enumeration know).
+    internal bool AllBernoulli => Units.All(u => u is SigmoidBernoulliUnit);
 
     public int[] Sizes { get; }
     public OutputHead Head { get; }
@@ -55,4 +77,7 @@ public sealed class NetworkShape
     public int BiasOffset(int layer) => WeightOffset(layer) + WeightCount(layer);
 
     public override string ToString() => string.Join('-', Sizes);
+
+    /// The unit names, comma-separated (`bernoulli,noisy-relu`).
+    internal string UnitNames => string.Join(',', Units.Select(u => u.Name));
 }

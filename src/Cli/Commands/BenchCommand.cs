@@ -24,6 +24,7 @@ internal static class BenchCommand
         var estimatorKind = CommonOptions.Estimator(args);
         int samples = args.Count("samples", estimatorKind == EstimatorKind.Deterministic ? 1 : 20, 1, 100_000);
         int[] layers = args.IntList("layers", [200, 200]);
+        var units = new Training.RunSettings { Estimator = estimatorKind, Layers = layers, Units = CommonOptions.Units(args, layers, estimatorKind) }.UnitKinds();
         int batch = args.Count("batch", 100, 1, 100_000);
         int threads = CommonOptions.Threads(args);
         int steps = args.Count("steps", 100, 1, 1_000_000);
@@ -34,7 +35,7 @@ internal static class BenchCommand
 
         bool classify = task == Training.TaskKind.Classify;
         int inputs = classify ? 784 : 392, outputs = classify ? 10 : 392;
-        var shape = new NetworkShape([inputs, .. layers, outputs], classify ? OutputHead.Softmax : OutputHead.Bernoulli);
+        var shape = new NetworkShape([inputs, .. layers, outputs], classify ? OutputHead.Softmax : OutputHead.Bernoulli, units);
         var data = SyntheticData(shape, count: Math.Max(batch * 4, 1000));
         var theta = new Parameters(shape);
         theta.InitializeGlorot(1);
@@ -98,6 +99,7 @@ internal static class BenchCommand
             ["estimator"] = estimator.Name,
             ["samples"] = minibatch.Samples,
             ["layers"] = string.Join(',', layers),
+            ["units"] = shape.UnitNames,
             ["batch"] = batch,
             ["threads"] = threads,
             ["secondsPerStep"] = median,

@@ -35,7 +35,7 @@ internal static class EvalCommand
         var data = TaskData.Load(settings.Task, dataset, settings.TrainLimit, settings.Seed, mean);
         if (checkpoint.DataSha256 is { } trained && !trained.AsSpan(2).SequenceEqual(data.DataSha256.AsSpan(2)))
             progress.Message("note: these test files are not the ones the run was tested on (their SHA-256 differ from the checkpoint's)");
-        var shape = data.Shape(settings.Layers);
+        var shape = data.Shape(settings);
         if (!shape.Sizes.SequenceEqual(checkpoint.Theta.Shape.Sizes) || shape.Head != checkpoint.Theta.Shape.Head)
             throw new BadInputException($"{args.Positional[0]}: the checkpoint's network {checkpoint.Theta.Shape} does not fit the data ({shape})");
 

@@ -38,7 +38,7 @@ internal static class SampleCommand
 
         var data = TaskData.Load(settings.Task, dataset, settings.TrainLimit, settings.Seed);
         var shape = checkpoint.Theta.Shape;
-        if (!shape.Sizes.SequenceEqual(data.Shape(settings.Layers).Sizes))
+        if (!shape.Sizes.SequenceEqual(data.Shape(settings).Sizes))
             throw new BadInputException($"{path}: the checkpoint's network {shape} does not fit the data");
         var grid = new CompletionGrid(shape, dataset.TestImages.Rows, dataset.TestImages.Columns);
         var examples = ambiguous > 0

@@ -33,6 +33,7 @@ internal static class Summary
             ["samples"] = settings.Samples,
             ["epochs"] = settings.Epochs,
         };
+        if (settings.Units is not null) o["units"] = string.Join(',', settings.UnitNames);
         AddScores(o, "test", "", r);
         return o;
     }

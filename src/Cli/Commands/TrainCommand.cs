@@ -47,7 +47,7 @@ internal static class TrainCommand
             throw new BadInputException($"--resume: the run in {outDir} was trained on other data (the SHA-256 of its IDX files differ from --data's); resume it with the same data");
         if (settings.Batch > data.Train.Count)
             throw new BadInputException($"option --batch {settings.Batch} is larger than the {data.Train.Count} training examples");
-        var shape = data.Shape(settings.Layers);
+        var shape = data.Shape(settings);
         long parameters = 0;
         for (int l = 0; l + 1 < shape.Sizes.Length; l++) parameters += (shape.Sizes[l] + 1L) * shape.Sizes[l + 1];
         if (parameters > MaxParameters)
@@ -58,7 +58,8 @@ internal static class TrainCommand
         outDir ??= Path.Combine("runs", $"{settings.TaskName}-{settings.EstimatorName}-M{settings.Samples}-{DateTime.Now:yyyyMMdd-HHmmss}");
         bool created = !Directory.Exists(outDir);
         Directory.CreateDirectory(outDir);
-        progress.Message($"training {settings.TaskName} {shape} with {settings.EstimatorName}, M = {settings.Samples}, " +
+        string units = settings.Units is null ? "" : $" of {shape.UnitNames} units";
+        progress.Message($"training {settings.TaskName} {shape}{units} with {settings.EstimatorName}, M = {settings.Samples}, " +
                          $"lr {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}, {settings.Epochs} epochs, {settings.Threads} threads; writing to {outDir}");
 
         var trainer = new Trainer(settings, data, outDir, progress)

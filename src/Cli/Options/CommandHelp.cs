@@ -7,6 +7,7 @@ internal static class CommandHelp
     public const string Overview = "usage: sfnn train|eval CHECKPOINT|sample CHECKPOINT|parzen SAMPLES|lab SPEC.json|bench|reproduce TABLE [options]; sfnn COMMAND --help; see README.md";
 
     const string Common = "[--task classify|structured|gsn] [--estimator G1|G2|G3|G4|G5|deterministic] [--samples M] [--layers 200,200] " +
+                          "[--units bernoulli|noisy-relu|sts|sigmoid[,...]] " +
                           "[--epochs N] [--lr X] [--batch B] [--seed S] [--threads T]";
 
     static readonly Dictionary<string, string> Commands = new()

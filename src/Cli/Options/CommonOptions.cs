@@ -45,12 +45,15 @@ internal static class CommonOptions
         int samples = args.Count("samples", estimator == EstimatorKind.Deterministic ? 1 : 20, 1, 100_000);
         if (estimator == EstimatorKind.Deterministic && samples != 1)
             throw new BadInputException("option --samples must be 1 with --estimator deterministic (it draws no samples)");
+        var layers = args.IntList("layers", [200, 200]);
+        string? units = Units(args, layers, estimator);
         return new RunSettings
         {
             Task = task,
             Estimator = estimator,
             Samples = samples,
-            Layers = args.IntList("layers", [200, 200]),
+            Layers = layers,
+            Units = units,
             Epochs = args.Count("epochs", task == TaskKind.Classify ? 50 : 100, 1, 100_000),
             LearningRate = args.Number("lr", DefaultLearningRate(task, estimator), 0, 100, minExclusive: true),
             Batch = args.Count("batch", 100, 1, 1_000_000),
@@ -61,6 +64,18 @@ internal static class CommonOptions
             TrainLimit = args.Count("train-limit", 0, 0),
             HoldOut = args.Count("hold-out", 0, 0),
         };
+    }
+
+    /// `--units`, checked against the layers and the estimator; null when not given or when it
+    /// names the default (sigmoid-Bernoulli everywhere), so such a run is the same run as one without.
+    public static string? Units(ArgumentReader args, int[] layers, EstimatorKind estimator)
+    {
+        string? units = args.Text("units");
+        if (units is null) return null;
+        if (RunSettings.UnitsProblem(units, layers.Length, estimator) is { } problem)
+            throw new BadInputException($"option --units: {problem}");
+        var defaults = new RunSettings { Estimator = estimator, Layers = layers };
+        return new RunSettings { Estimator = estimator, Layers = layers, Units = units }.UnitNames.SequenceEqual(defaults.UnitNames) ? null : units;
     }
 
     public static int Threads(ArgumentReader args) => args.Count("threads", Environment.ProcessorCount, 1, 1024);

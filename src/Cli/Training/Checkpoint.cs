@@ -57,7 +57,6 @@ internal sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[
         metadata["inputTransform"] = Settings.Task == TaskKind.Classify
             ? "x = pixel / 255 - input.mean"
             : "x = the upper half of the image, each pixel drawn once as Bernoulli(pixel / 255) (seeded); y = the lower half";
-        metadata["units"] = string.Join(',', Settings.Layers.Select(_ => Settings.Estimator == EstimatorKind.Deterministic ? "sigmoid" : "bernoulli"));
         if (DataSha256 is not null)
             for (int i = 0; i < DataSha256.Length; i++) metadata[Sha256Prefix + MnistFiles.Names[i]] = DataSha256[i];
         metadata["epochsDone"] = EpochsDone.ToString(CultureInfo.InvariantCulture);
@@ -100,7 +99,7 @@ internal sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[
             CheckShape(file, path, $"layers.{l}.weight", [sizes[l + 1], sizes[l]]);
             CheckShape(file, path, $"layers.{l}.bias", [sizes[l + 1]]);
         }
-        var theta = new Parameters(new NetworkShape(sizes, head));
+        var theta = new Parameters(new NetworkShape(sizes, head, settings.UnitKinds()));
         for (int l = 0; l < theta.Shape.LayerCount; l++)
         {
             F32(file, path, $"layers.{l}.weight").CopyTo(theta.W(l));

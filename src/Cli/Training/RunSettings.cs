@@ -1,6 +1,7 @@
 using System.Globalization;
 using SimdSfnn.Estimators;
 using SimdSfnn.IO;
+using SimdSfnn.Nn.Units;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli.Training;
@@ -27,6 +28,30 @@ internal sealed record RunSettings
     /// Examples at the end of those kept out of training and scored at the end (0: none).
     public int HoldOut { get; init; }
 
+    /// The hidden units as `--units` gave them (one name for all layers, or one per layer); null
+    /// for the default, sigmoid-Bernoulli in every layer (the deterministic net: sigmoid).
+    public string? Units { get; init; }
+
+    /// The unit name of each hidden layer.
+    public string[] UnitNames => Units is null
+        ? Layers.Select(_ => Estimator == EstimatorKind.Deterministic ? "sigmoid" : "bernoulli").ToArray()
+        : HiddenUnits.Parse(Units, Layers.Length, out _)!.Select(u => u.Name).ToArray();
+
+    /// The unit kind of each hidden layer, for the network's shape (the deterministic net's
+    /// passes compute `h = s` themselves, so its layers keep the default kind).
+    public IHiddenUnit[] UnitKinds() => Units is null
+        ? Layers.Select(_ => (IHiddenUnit)HiddenUnits.Bernoulli).ToArray()
+        : HiddenUnits.Parse(Units, Layers.Length, out _)!;
+
+    /// Why `units` cannot be this run's `--units`, or null when it can.
+    public static string? UnitsProblem(string units, int layers, EstimatorKind estimator)
+    {
+        if (HiddenUnits.Parse(units, layers, out var error) is not { } kinds) return error;
+        if (estimator == EstimatorKind.Deterministic && kinds.Any(u => u is not SigmoidBernoulliUnit))
+            return "the deterministic net's units are sigmoids; --units applies to the stochastic estimators";
+        return null;
+    }
+
     public string EstimatorName => EstimatorRegistry.Name(Estimator);
     public string TaskName => Task == TaskKind.Classify ? "classify" : "structured";
 
@@ -45,6 +70,7 @@ internal sealed record RunSettings
         ["c"] = C?.ToString("R", CultureInfo.InvariantCulture) ?? "",
         ["trainLimit"] = Inv(TrainLimit),
         ["holdOut"] = Inv(HoldOut),
+        ["units"] = string.Join(',', UnitNames),
     };
 
     /// Whether a checkpoint of `other` can be continued as this run: every setting that shapes
@@ -52,7 +78,8 @@ internal sealed record RunSettings
     public bool SameRunAs(RunSettings other) =>
         Task == other.Task && Estimator == other.Estimator && Samples == other.Samples && Layers.SequenceEqual(other.Layers) &&
         LearningRate == other.LearningRate && Batch == other.Batch && Seed == other.Seed && InputNoise == other.InputNoise &&
-        C == other.C && TrainLimit == other.TrainLimit && HoldOut == other.HoldOut && Epochs == other.Epochs;
+        C == other.C && TrainLimit == other.TrainLimit && HoldOut == other.HoldOut && Epochs == other.Epochs &&
+        UnitNames.SequenceEqual(other.UnitNames);
 
     public static RunSettings FromMetadata(IReadOnlyDictionary<string, string> metadata, string file)
     {
@@ -88,6 +115,11 @@ internal sealed record RunSettings
             // checkpoints written before held-out examples existed held none out
             HoldOut = metadata.ContainsKey("holdOut") ? Parse("holdOut", Int) : 0,
         };
+        // checkpoints written before other units existed name the default ones, or none
+        if (metadata.TryGetValue("units", out var units) && units != string.Join(',', settings.UnitNames))
+            settings = UnitsProblem(units, layers.Length, estimator) is { } problem
+                ? throw new BadInputException($"{file}: checkpoint metadata 'units' is '{units}': {problem}")
+                : settings with { Units = units };
         // The same bounds the command line enforces, so a hand-edited file cannot start a run
         // that the options would have refused.
         string? bad = settings switch

@@ -14,7 +14,7 @@ internal sealed record TaskData(ExampleSet Train, ExampleSet Test, OutputHead He
 {
     public ExampleSet? HeldOut { get; init; }
 
-    public NetworkShape Shape(int[] hidden) => new([Train.Inputs, .. hidden, Train.Outputs], Head);
+    public NetworkShape Shape(RunSettings settings) => new([Train.Inputs, .. settings.Layers, Train.Outputs], Head, settings.UnitKinds());
 
     /// The task's sets; the classifier subtracts `inputMean` where given (a checkpoint's), else
     /// the mean of the training images it trains on. `holdOut` examples at the end of the first

@@ -33,7 +33,7 @@ internal sealed class Trainer(RunSettings settings, TaskData data, string outDir
     /// with a checkpoint that `--resume` continues from.
     public TrainResult? Run()
     {
-        var shape = data.Shape(settings.Layers);
+        var shape = data.Shape(settings);
         int N = data.Train.Count, B = Batch, stepsPerEpoch = StepsPerEpoch;
         var theta = new Parameters(shape);
         theta.InitializeGlorot(settings.Seed);

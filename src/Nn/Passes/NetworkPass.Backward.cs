@@ -29,23 +29,32 @@ internal sealed partial class NetworkPass
         for (int k = L - 1; k >= 0; k--)
         {
             int width = shape.Sizes[k + 1], widthAbove = shape.Sizes[k + 2];
-            if (k == 0 && M > 1 && estimator.SignalIsElementwiseInSAndG)
+            if (k == 0 && FirstLayerShortcut(estimator))
             {
                 FirstLayerFromSampleSum(theta, estimator, gradient, upper, widthAbove, statistics[0], t);
                 return;
             }
             var gk = g.AsSpan(0, R * width);
-            if (estimator.BackPropagates)
+            if (estimator.BackPropagates || Pathwise(k))
                 MatMul.InputGradient(upper, theta.W(k + 1), gk, R, widthAbove, width);
             t = Mark(PassPhase.InputGradient, t);
             var dk = d[k].AsSpan(0, R * width);
-            var layer = new HiddenLayerBatch
+            if (Pathwise(k))
             {
-                Layer = k, Width = width, Examples = E, Samples = M,
-                H = States(k), S = SampledProbabilities(k), G = gk,
-                WeightBar = wBar.AsSpan(0, R), Criterion = criterion.AsSpan(0, E),
-            };
-            estimator.HiddenSignal(layer, dk, statistics[k]);
+                // the unit's own d = (dh/da) g with its noise held (units.md, "Units")
+                if (!Sampled) throw new InvalidOperationException("a pathwise unit back-propagates only through a sampled forward pass");
+                shape.Units[k].BackPropagate(s[k].AsSpan(0, R * width), Noise(k), gk, dk);
+            }
+            else
+            {
+                var layer = new HiddenLayerBatch
+                {
+                    Layer = k, Width = width, Examples = E, Samples = M,
+                    H = States(k), S = SampledProbabilities(k), G = gk,
+                    WeightBar = wBar.AsSpan(0, R), Criterion = criterion.AsSpan(0, E),
+                };
+                estimator.HiddenSignal(layer, dk, statistics[k]);
+            }
             t = Mark(PassPhase.HiddenSignal, t);
 
             if (k > 0)
@@ -53,7 +62,7 @@ internal sealed partial class NetworkPass
                 // the second layer's signal summed over each example's samples, when its weight
                 // gradient from the differences or the first layer's shortcut will use it, also
                 // gives its bias gradient from E rows instead of R
-                secondSignalSummed = k == 1 && M > 1 && (gradientFromDifferences || estimator.SignalIsElementwiseInSAndG);
+                secondSignalSummed = k == 1 && M > 1 && (gradientFromDifferences || FirstLayerShortcut(estimator));
                 if (secondSignalSummed) BiasGradient(SumOverSamples(dk, E, M, width), E, width, gradient.Bias(k));
                 else BiasGradient(dk, R, width, gradient.Bias(k));
                 LayerWeightGradient(dk, k, gradient);
@@ -69,6 +78,11 @@ internal sealed partial class NetworkPass
             upper = dk;
         }
     }
+
+    /// Whether the first layer back-propagates one row per example (NetworkPass.SampleSharing.cs):
+    /// its M samples share `s_1` and the estimator's signal is elementwise in `s_1` and `g_1`.
+    bool FirstLayerShortcut(IGradientEstimator estimator) =>
+        Samples > 1 && estimator.SignalIsElementwiseInSAndG && !Pathwise(0);
 
     /// `G(W_l) (n_{l+1}, n_l) += d (R, n_{l+1})^T h_{l-1} (R, n_l)` for a layer `l >= 1`.
     void LayerWeightGradient(ReadOnlySpan<float> dl, int l, Parameters gradient)

@@ -32,14 +32,15 @@ internal sealed partial class NetworkPass
         int E = examples, M = samples, R = Rows, n0 = shape.Inputs, n1 = shape.Sizes[1];
         long t = StartClock();
 
-        // a_1 = W_1 x + b_1 once per example; s_1 = sigmoid(a_1)
+        // a_1 = W_1 x + b_1 once per example; s_1 = sigmoid(a_1) (a pathwise unit keeps a_1)
         var s1Chunk = s1.AsSpan(0, E * n1);
         DenseForward(theta, 0, x.AsSpan(0, E * n0), s1Chunk, E);
         BiasAdd.AddToRows(s1Chunk, E, theta.Bias(0));
-        Sigmoid.Compute(s1Chunk, s1Chunk);
+        if (!Pathwise(0)) Sigmoid.Compute(s1Chunk, s1Chunk);
         t = Mark(PassPhase.FirstLayerForward, t);
         forwardFromDifferences = gradientFromDifferences = secondSignalSummed = false;
-        if (sample)
+        if (Pathwise(0)) FirstLayerUnits(s1Chunk, sample);
+        else if (sample)
         {
             for (int e = 0; e < E; e++)
                 BernoulliSample.SampleRows(s1Chunk.Slice(e * n1, n1), 0, ref streams[e], h[0].AsSpan(e * M * n1, M * n1), M, n1);
@@ -54,6 +55,12 @@ internal sealed partial class NetworkPass
             LayerForward(theta, k, sk);
             BiasAdd.AddToRows(sk, R, theta.Bias(k));
             t = Mark(PassPhase.HiddenForward, t);
+            if (Pathwise(k))
+            {
+                HiddenUnits(k, sk, sample);
+                t = Mark(PassPhase.HiddenSample, t);
+                continue;
+            }
             if (!sample)
             {
                 Sigmoid.Compute(sk, sk);
@@ -76,6 +83,43 @@ internal sealed partial class NetworkPass
         t = Mark(PassPhase.OutputForward, t);
         OutputHeadForward(oChunk, labels, targets);
         Mark(PassPhase.OutputHead, t);
+    }
+
+    /// A pathwise first layer: each of an example's M rows starts from its one `a_1`, and draws its
+    /// own noise for `h_1`; unsampled, `h_1 = E[h_1 | a_1]` in place.
+    void FirstLayerUnits(Span<float> a1, bool sample)
+    {
+        int E = Examples, M = Samples, n1 = shape.Sizes[1];
+        if (!sample)
+        {
+            shape.Units[0].Mean(a1, a1);
+            return;
+        }
+        var rows = s[0].AsSpan(0, Rows * n1);
+        for (int e = 0; e < E; e++)
+            for (int m = 0; m < M; m++)
+                a1.Slice(e * n1, n1).CopyTo(rows.Slice((e * M + m) * n1, n1));
+        HiddenUnits(0, rows, sample: true);
+    }
+
+    /// `h_k` of a pathwise layer from its pre-activations `a` (R, n_k), kept in `s[k]` with the
+    /// noise for back-propagation; each example's noise comes from its own stream. The products
+    /// above run dense: `h_k` is not 0/1.
+    void HiddenUnits(int k, Span<float> a, bool sample)
+    {
+        var unit = shape.Units[k];
+        active[k].Clear();
+        if (!sample)
+        {
+            unit.Mean(a, a);
+            return;
+        }
+        int M = Samples, n = shape.Sizes[k + 1];
+        for (int e = 0; e < Examples; e++)
+        {
+            var rows = new Range(e * M * n, (e + 1) * M * n);
+            unit.Sample(a[rows], ref streams[e], noise[k].AsSpan(rows), h[k].AsSpan(rows));
+        }
     }
 
     /// `a (R, n_{l+1}) = h_{l-1} (R, n_l) W_l^T` for a layer `l >= 1`.

@@ -53,7 +53,8 @@ internal static class PassPool
     }
 }
 
-/// A pass's capacity: passes of equal layer sizes, head and capacity are interchangeable.
+/// A pass's capacity: passes of equal layer sizes, units, head and capacity are interchangeable
+/// (the units are records, equal when they are the same kind with the same settings).
 readonly struct PassSize(NetworkShape shape, int maxExamples, int maxSamples) : IEquatable<PassSize>
 {
     public NetworkShape Shape { get; } = shape;
@@ -62,7 +63,7 @@ readonly struct PassSize(NetworkShape shape, int maxExamples, int maxSamples) : 
 
     public bool Equals(PassSize other) =>
         MaxExamples == other.MaxExamples && MaxSamples == other.MaxSamples && Shape.Head == other.Shape.Head &&
-        Shape.Sizes.AsSpan().SequenceEqual(other.Shape.Sizes);
+        Shape.Sizes.AsSpan().SequenceEqual(other.Shape.Sizes) && Shape.Units.AsSpan().SequenceEqual(other.Shape.Units);
 
     public override bool Equals(object? obj) => obj is PassSize other && Equals(other);
 
@@ -73,6 +74,7 @@ readonly struct PassSize(NetworkShape shape, int maxExamples, int maxSamples) : 
         hash.Add(MaxSamples);
         hash.Add(Shape.Head);
         foreach (int width in Shape.Sizes) hash.Add(width);
+        foreach (var unit in Shape.Units) hash.Add(unit);
         return hash.ToHashCode();
     }
 }

@@ -5,7 +5,7 @@ namespace SimdSfnn.Nn.Units;
 
 /// The deterministic net's unit (Raiko et al. 2014, section 3): `h = sigmoid(a)`, no noise, and
 /// ordinary back-propagation `d = s (1 - s) g`.
-internal sealed class DeterministicSigmoidUnit : IHiddenUnit
+internal sealed record DeterministicSigmoidUnit : IHiddenUnit
 {
     public string Name => "sigmoid";
     public bool IsBinary => false;

@@ -7,13 +7,19 @@ namespace SimdSfnn.Nn.Units;
 /// `h = max(0, a + z)`, and with the noise an input `dh/da = 1[a + z > 0]`, so
 /// back-propagation is exact: `d = 1[a + z > 0] g`. The experiments draw `z ~ N(0, sigma^2)`
 /// (sd 1); logistic `z` gives the closed forms `E[h] = softplus(a)`, `P(h > 0) = sigmoid(a)`.
-internal sealed class NoisyRectifierUnit(RectifierNoise noise, float sigma = 1f) : IHiddenUnit
+internal sealed record NoisyRectifierUnit : IHiddenUnit
 {
+    public NoisyRectifierUnit(RectifierNoise noise, float sigma = 1f)
+    {
+        Noise = noise;
+        Sigma = sigma > 0 && float.IsFinite(sigma) ? sigma : throw new ArgumentOutOfRangeException(nameof(sigma));
+    }
+
     public string Name => "noisy-relu";
     public bool IsBinary => false;
     public bool HasPathwiseGradient => true;
-    public RectifierNoise Noise { get; } = noise;
-    public float Sigma { get; } = sigma > 0 && float.IsFinite(sigma) ? sigma : throw new ArgumentOutOfRangeException(nameof(sigma));
+    public RectifierNoise Noise { get; }
+    public float Sigma { get; }
 
     public void Sample(ReadOnlySpan<float> a, ref RandomStream rng, Span<float> z, Span<float> h)
     {

@@ -6,7 +6,7 @@ namespace SimdSfnn.Nn.Units;
 /// The binary stochastic unit of Raiko et al. 2014 (eq. 2): `h = 1[u < sigmoid(a)]`, `u ~ U[0, 1)`,
 /// so `E[h] = sigmoid(a)`. `h` is a step in `a`: back-propagation through it is the estimators'
 /// business (G1-G5), not the unit's.
-internal sealed class SigmoidBernoulliUnit : IHiddenUnit
+internal sealed record SigmoidBernoulliUnit : IHiddenUnit
 {
     public string Name => "bernoulli";
     public bool IsBinary => true;

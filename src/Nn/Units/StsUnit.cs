@@ -6,7 +6,7 @@ namespace SimdSfnn.Nn.Units;
 /// Stochastic times smooth (1308.3432 section 2.2, eq. 2): `h = b sqrt(p)`, `p = sigmoid(a)`,
 /// `b ~ Bernoulli(sqrt(p))`, so `E[h] = p` and `P(h > 0) = sqrt(p)`. Back-propagation goes
 /// through the smooth factor with `b` held: `d = b sqrt(p) (1 - p) / 2 g`.
-internal sealed class StsUnit : IHiddenUnit
+internal sealed record StsUnit : IHiddenUnit
 {
     public string Name => "sts";
     public bool IsBinary => false;

@@ -28,9 +28,21 @@ public sealed class ZeroAllocationTests
 
     /// `fused`: the trainer's `ComputeAndStep`, else `Compute` and then the optimiser's `Step`.
     [Theory, MemberData(nameof(Cases))]
-    public void Training_step_allocates_nothing(EstimatorKind kind, OutputHead head, bool fused)
+    public void Training_step_allocates_nothing(EstimatorKind kind, OutputHead head, bool fused) =>
+        AssertStepAllocatesNothing(new NetworkShape([40, 32, 24, head == OutputHead.Softmax ? 10 : 20], head), kind, fused);
+
+    /// Units that back-propagate themselves draw their noise into the pass's own buffers.
+    [Theory]
+    [InlineData("noisy-relu", EstimatorKind.G3, OutputHead.Softmax)]
+    [InlineData("sts,sigmoid", EstimatorKind.G1, OutputHead.Bernoulli)]
+    [InlineData("bernoulli,noisy-relu", EstimatorKind.G2, OutputHead.Softmax)]
+    public void Training_step_with_other_units_allocates_nothing(string units, EstimatorKind kind, OutputHead head) =>
+        AssertStepAllocatesNothing(new NetworkShape([40, 32, 24, head == OutputHead.Softmax ? 10 : 20], head,
+                                                    SimdSfnn.Nn.Units.HiddenUnits.Parse(units, 2, out _)!), kind, fused: true);
+
+    static void AssertStepAllocatesNothing(NetworkShape shape, EstimatorKind kind, bool fused)
     {
-        var shape = new NetworkShape([40, 32, 24, head == OutputHead.Softmax ? 10 : 20], head);
+        var head = shape.Head;
         var data = head == OutputHead.Softmax
             ? TinyData.Classification(400, 40, 10, seed: 1)
             : TinyData.Structured(400, 40, 20, seed: 1);
