@@ -19,7 +19,7 @@ internal static class TrainCommand
 
     public static int Run(string[] rest)
     {
-        var args = new ArgumentReader(rest, ["resume"]);
+        var args = new ArgumentReader(rest, ["resume", "firing-two-sided"]);
         if (args.Text("task") == "gsn") return GsnTrainCommand.Run(args); // a model family of its own (issue 17)
         var settings = CommonOptions.Training(args);
         bool resume = args.Flag("resume");

@@ -13,7 +13,7 @@ internal static class CommandHelp
     static readonly Dictionary<string, string> Commands = new()
     {
         ["train"] = $"usage: sfnn train {Common} [--data DIR] [--out DIR] [--resume] [--stop-after N] [--noise X] [--c X] " +
-                    "[--eval-samples M] [--monitor-samples M] [--train-limit N] [--hold-out N]; " +
+                    "[--eval-samples M] [--monitor-samples M] [--train-limit N] [--hold-out N] [--firing-rate R [--firing-step X] [--firing-two-sided]]; " +
                     "sfnn train --task gsn [--layers 1500,1500] [--walkback N] [--hidden-noise X] [--input-noise X] [--decay X] [--lr X] " +
                     "[--batch B] [--epochs N] [--seed S] [--threads T] [--train-limit N] [--held-out-limit N] [--data DIR] [--out DIR] [--resume] [--stop-after N]",
         ["eval"] = "usage: sfnn eval CHECKPOINT [--samples M] [--curve] [--out DIR] [--data DIR] [--threads T] [--seed S]",

@@ -47,8 +47,16 @@ internal static class CommonOptions
             throw new BadInputException("option --samples must be 1 with --estimator deterministic (it draws no samples)");
         var layers = args.IntList("layers", [200, 200]);
         string? units = Units(args, layers, estimator);
-        return new RunSettings
+        double? firingRate = args.Has("firing-rate") ? args.Number("firing-rate", 0.1, 0, 0.999, minExclusive: true) : null;
+        bool twoSided = args.Flag("firing-two-sided");
+        if (!args.Has("firing-rate") && (args.Has("firing-step") || twoSided))
+            throw new BadInputException($"option {(twoSided ? "--firing-two-sided" : "--firing-step")} needs --firing-rate (the target rate it steers the biases to)");
+        double firingStep = args.Number("firing-step", 0.5, 0, 100, minExclusive: true);
+        var settings = new RunSettings
         {
+            FiringRate = firingRate,
+            FiringStep = firingStep,
+            FiringTwoSided = twoSided,
             Task = task,
             Estimator = estimator,
             Samples = samples,
@@ -64,6 +72,9 @@ internal static class CommonOptions
             TrainLimit = args.Count("train-limit", 0, 0),
             HoldOut = args.Count("hold-out", 0, 0),
         };
+        if (settings.FiringRate is not null && !settings.FiringControlled.Contains(true))
+            throw new BadInputException("option --firing-rate steers noisy-relu and sts layers, and --units names none");
+        return settings;
     }
 
     /// `--units`, checked against the layers and the estimator; null when not given or when it

@@ -35,6 +35,8 @@ internal sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[
     /// The SHA-256 of the training run's four IDX files (`Dataset.Sha256`); null in checkpoints
     /// written before it was stored.
     public string[]? DataSha256 { get; init; }
+    /// Per hidden layer, the firing-rate control's moving-average rates (empty where there is none).
+    public double[][] FiringRates { get; init; } = [];
 
     public void Save(string path, Action? beforeRename = null)
     {
@@ -49,6 +51,8 @@ internal sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[
         if (Velocity is not null) tensors.Add(SafetensorsTensor.F32("optimizer.velocity", [Velocity.Length], Velocity));
         for (int l = 0; l < EstimatorState.Length; l++)
             if (EstimatorState[l].Length > 0) tensors.Add(SafetensorsTensor.F32($"estimator.{l}.state", [EstimatorState[l].Length], EstimatorState[l]));
+        for (int l = 0; l < FiringRates.Length; l++)
+            if (FiringRates[l].Length > 0) tensors.Add(SafetensorsTensor.F64($"firing.{l}.rate", [FiringRates[l].Length], FiringRates[l]));
         var metadata = Settings.ToMetadata();
         metadata["format"] = "simdsfnn-1";
         metadata["head"] = shape.Head.ToString().ToLowerInvariant();
@@ -128,6 +132,15 @@ internal sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[
         for (int l = 0; l < state.Length; l++)
             state[l] = file.Names.Contains($"estimator.{l}.state") ? F32(file, path, $"estimator.{l}.state") : [];
 
+        var firing = new double[theta.Shape.HiddenLayerCount][];
+        for (int l = 0; l < firing.Length; l++)
+        {
+            string name = $"firing.{l}.rate";
+            if (!file.Names.Contains(name)) { firing[l] = []; continue; }
+            CheckShape(file, path, name, [sizes[l + 1]]);
+            firing[l] = file.DType(name) == "F64" ? file.TensorF64(name) : throw new BadInputException($"{path}: tensor '{name}' is {file.DType(name)}, expected F64");
+        }
+
         int done = Count(meta, path, "epochsDone", required: true);
         if (done > settings.Epochs) throw new BadInputException($"{path}: checkpoint metadata 'epochsDone' is {done}, more than the run's {settings.Epochs} epochs");
         int steps = Count(meta, path, "stepsDone", required: false);
@@ -138,6 +151,7 @@ internal sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[
         return new Checkpoint(settings, theta, velocity, done)
         {
             StepsDone = steps, EpochCriterion = epochCriterion, EstimatorState = state, InputMean = inputMean, DataSha256 = sha256,
+            FiringRates = firing,
         };
     }
 

@@ -8,7 +8,11 @@ namespace SimdSfnn.Cli.Training;
 
 /// One epoch of a run, as a line of `log.jsonl` and of the progress display.
 internal sealed record EpochRecord(int Epoch, double Criterion, double TestError, double TestLogLikelihood,
-                                 int TestSamples, double LearningRate, double Seconds, double ExamplesPerSecond);
+                                 int TestSamples, double LearningRate, double Seconds, double ExamplesPerSecond)
+{
+    /// The firing-rate control's rates at the epoch's end, per controlled layer.
+    public IReadOnlyList<FiringRateSummary> FiringRates { get; init; } = [];
+}
 
 /// The JSON-lines log of a run: one object per epoch, flushed as it is written.
 internal sealed class RunLog : IDisposable
@@ -33,15 +37,19 @@ internal sealed class RunLog : IDisposable
                     epochs++;
                 }
         }
-        writer = new StreamWriter(path, append: keepEpochs is not null);
+        Path = path;
+        writer = new StreamWriter(new FileStream(path, keepEpochs is null ? FileMode.Create : FileMode.Append, FileAccess.Write, FileShare.Read));
     }
 
     /// The mean training time of the epochs in the log, whichever process ran them; NaN for none.
     public double SecondsPerEpoch => epochs == 0 ? double.NaN : seconds / epochs;
 
+    /// Where the log is.
+    public string Path { get; }
+
     public void Write(EpochRecord record)
     {
-        writer.WriteLine(JsonLine.Write(new JsonObject
+        var line = new JsonObject
         {
             ["epoch"] = record.Epoch,
             ["criterion"] = record.Criterion,
@@ -51,7 +59,9 @@ internal sealed class RunLog : IDisposable
             ["learningRate"] = record.LearningRate,
             ["seconds"] = record.Seconds,
             ["examplesPerSecond"] = record.ExamplesPerSecond,
-        }));
+        };
+        if (record.FiringRates.Count > 0) line["firingRates"] = new JsonArray([.. record.FiringRates.Select(r => r.ToJson())]);
+        writer.WriteLine(JsonLine.Write(line));
         writer.Flush();
         seconds += record.Seconds;
         epochs++;

@@ -32,6 +32,18 @@ internal sealed record RunSettings
     /// for the default, sigmoid-Bernoulli in every layer (the deterministic net: sigmoid).
     public string? Units { get; init; }
 
+    /// The firing-rate control's target rate for the layers of noisy rectifiers and STS units
+    /// (`--firing-rate`); null: no control.
+    public double? FiringRate { get; init; }
+    /// Its bias change per step per unit of rate error (`--firing-step`).
+    public double FiringStep { get; init; } = 0.5;
+    /// Whether the control also pulls down the biases of units that fire above the target
+    /// (`--firing-two-sided`); the papers' control only revives silent units.
+    public bool FiringTwoSided { get; init; }
+
+    /// The hidden layers the firing-rate control acts on: those whose units can be silent.
+    public bool[] FiringControlled => FiringRate is null ? new bool[Layers.Length] : UnitNames.Select(n => n is "noisy-relu" or "sts").ToArray();
+
     /// The unit name of each hidden layer.
     public string[] UnitNames => Units is null
         ? Layers.Select(_ => Estimator == EstimatorKind.Deterministic ? "sigmoid" : "bernoulli").ToArray()
@@ -71,6 +83,9 @@ internal sealed record RunSettings
         ["trainLimit"] = Inv(TrainLimit),
         ["holdOut"] = Inv(HoldOut),
         ["units"] = string.Join(',', UnitNames),
+        ["firingRate"] = FiringRate?.ToString("R", CultureInfo.InvariantCulture) ?? "",
+        ["firingStep"] = FiringStep.ToString("R", CultureInfo.InvariantCulture),
+        ["firingTwoSided"] = FiringTwoSided ? "true" : "false",
     };
 
     /// Whether a checkpoint of `other` can be continued as this run: every setting that shapes
@@ -79,7 +94,8 @@ internal sealed record RunSettings
         Task == other.Task && Estimator == other.Estimator && Samples == other.Samples && Layers.SequenceEqual(other.Layers) &&
         LearningRate == other.LearningRate && Batch == other.Batch && Seed == other.Seed && InputNoise == other.InputNoise &&
         C == other.C && TrainLimit == other.TrainLimit && HoldOut == other.HoldOut && Epochs == other.Epochs &&
-        UnitNames.SequenceEqual(other.UnitNames);
+        UnitNames.SequenceEqual(other.UnitNames) && FiringRate == other.FiringRate && FiringStep == other.FiringStep &&
+        FiringTwoSided == other.FiringTwoSided;
 
     public static RunSettings FromMetadata(IReadOnlyDictionary<string, string> metadata, string file)
     {
@@ -115,6 +131,13 @@ internal sealed record RunSettings
             // checkpoints written before held-out examples existed held none out
             HoldOut = metadata.ContainsKey("holdOut") ? Parse("holdOut", Int) : 0,
         };
+        // checkpoints written before the firing-rate control had none
+        if (metadata.TryGetValue("firingRate", out var rate) && rate.Length > 0)
+            settings = settings with
+            {
+                FiringRate = Parse("firingRate", Dbl), FiringStep = Parse("firingStep", Dbl),
+                FiringTwoSided = metadata.TryGetValue("firingTwoSided", out var two) && two == "true",
+            };
         // checkpoints written before other units existed name the default ones, or none
         if (metadata.TryGetValue("units", out var units) && units != string.Join(',', settings.UnitNames))
             settings = UnitsProblem(units, layers.Length, estimator) is { } problem
@@ -133,6 +156,8 @@ internal sealed record RunSettings
             { LearningRate: var lr } when !(lr > 0) || !double.IsFinite(lr) => "lr",
             { InputNoise: var noise } when !(noise >= 0) || !double.IsFinite(noise) => "noise",
             { C: { } cValue } when !double.IsFinite(cValue) => "c",
+            { FiringRate: { } r } when !(r > 0 && r < 1) => "firingRate",
+            { FiringStep: var step } when !(step > 0) || !double.IsFinite(step) => "firingStep",
             _ => null,
         };
         return bad is null ? settings : throw new BadInputException($"{file}: checkpoint metadata '{bad}' is out of range: '{Get(bad)}'");

@@ -1,3 +1,4 @@
+using SimdSfnn.Cli.Pictures;
 using System.Diagnostics;
 using SimdSfnn.Estimators;
 using SimdSfnn.IO;
@@ -5,6 +6,7 @@ using SimdSfnn.Nn.Estimation;
 using SimdSfnn.Nn.Evaluation;
 using SimdSfnn.Nn.Training;
 using SimdSfnn.Nn.Workers;
+using SimdSfnn.Nn.Units;
 using SimdSfnn.Nn;
 using SimdSfnn.Tensors;
 
@@ -27,6 +29,9 @@ internal sealed class Trainer(RunSettings settings, TaskData data, string outDir
     /// Where a test holds the run (`SFNN_TEST_PAUSE`); by default nowhere.
     public PausePoint Pause { get; init; } = new(null, progress, default);
 
+    /// Per hidden layer, the firing-rate control that moves its biases (null where there is none).
+    FiringRateControl?[] controls = [];
+
     public string CheckpointPath => Path.Combine(outDir, Checkpoint.FileName);
 
     /// The finished run's evaluation, or null when it stopped early (`Cancel` or `StopAfter`)
@@ -39,10 +44,13 @@ internal sealed class Trainer(RunSettings settings, TaskData data, string outDir
         theta.InitializeGlorot(settings.Seed);
         var optimizer = new MomentumSgd(theta);
         var estimator = EstimatorRegistry.Create(settings.Estimator, settings.Layers, (float?)settings.C);
+        controls = settings.FiringControlled
+            .Select((on, k) => on ? new FiringRateControl(settings.Layers[k], settings.FiringRate!.Value, settings.FiringStep, twoSided: settings.FiringTwoSided) : null).ToArray();
         var start = Resume ? Restore(theta, optimizer, estimator) : new Checkpoint(settings, theta, null, 0);
 
         using var pool = new WorkerPool(settings.Threads);
         var minibatch = new TrainingStep(shape, estimator, pool, B, settings.Samples, settings.Seed, (float)settings.InputNoise);
+        if (controls.Any(c => c is not null)) minibatch.CountFiring(settings.FiringControlled);
         var schedule = new LearningRateSchedule((float)settings.LearningRate, settings.Epochs, stepsPerEpoch);
         var evaluation = new TestSetEvaluation(shape, pool, Math.Max(EvalSamples, MonitorSamples));
         var order = new int[N];
@@ -64,6 +72,7 @@ internal sealed class Trainer(RunSettings settings, TaskData data, string outDir
                 if (!double.IsFinite(batchCriterion)) Diverged($"the criterion is {batchCriterion}", epoch, step);
                 if (!minibatch.GradientIsFinite) Diverged("the gradient is not finite", epoch, step);
                 if (!minibatch.ParametersAreFinite) Diverged("a weight overflowed", epoch, step);
+                for (int k = 0; k < controls.Length; k++) controls[k]?.Update(minibatch.Firing(k), minibatch.FiringRows, theta.Bias(k));
                 criterion += batchCriterion;
                 progress.Step(epoch, settings.Epochs, step + 1, stepsPerEpoch, clock.Elapsed.TotalSeconds);
                 Pause.At("step", epoch + 1, step + 1);
@@ -80,10 +89,14 @@ internal sealed class Trainer(RunSettings settings, TaskData data, string outDir
 
             var look = evaluation.Run(theta, data.Test, MonitorSamples, estimator.SamplesHidden, settings.Seed);
             var record = new EpochRecord(epoch + 1, criterion / N, look.TestError, look.TestLogLikelihood, look.Samples,
-                                         schedule.At((long)(epoch + 1) * stepsPerEpoch - 1), seconds, N / seconds);
+                                         schedule.At((long)(epoch + 1) * stepsPerEpoch - 1), seconds, N / seconds)
+            {
+                FiringRates = FiringRateSummary.Of(controls),
+            };
             // The log line goes first: a resumed run drops lines beyond its checkpoint.
             log.Write(record);
             Pause.At("log", epoch + 1);
+            if (record.FiringRates.Count > 0) FiringRatePicture.Draw(log.Path, Path.Combine(outDir, FiringRatePicture.FileName), settings.FiringRate!.Value);
             Save(theta, optimizer, estimator, epoch + 1, 0, 0);
             progress.Epoch(record, settings.Epochs, (settings.Epochs - epoch - 1) * (trainSeconds / epochsRun));
             Pause.At("epoch", epoch + 1);
@@ -124,6 +137,7 @@ internal sealed class Trainer(RunSettings settings, TaskData data, string outDir
         new Checkpoint(settings, theta, optimizer.Velocity, epochsDone)
         {
             StepsDone = stepsDone, EpochCriterion = criterion, EstimatorState = state, InputMean = data.InputMean, DataSha256 = data.DataSha256,
+            FiringRates = controls.Select(c => c?.Rates.ToArray() ?? []).ToArray(),
         }
             .Save(CheckpointPath, () => Pause.At("rename", epochsDone, stepsDone));
     }
@@ -146,6 +160,13 @@ internal sealed class Trainer(RunSettings settings, TaskData data, string outDir
         }
         if (estimator is IStatefulEstimator && checkpoint.EpochsDone + checkpoint.StepsDone > 0 && checkpoint.EstimatorState.Any(s => s.Length == 0))
             throw new BadInputException($"{path}: the checkpoint lacks {settings.EstimatorName}'s moving averages, so the run cannot be resumed exactly");
+        for (int k = 0; k < controls.Length; k++)
+        {
+            if (controls[k] is not { } control) continue;
+            var rates = k < checkpoint.FiringRates.Length ? checkpoint.FiringRates[k] : [];
+            if (rates.Length != settings.Layers[k]) throw new BadInputException($"{path}: the checkpoint lacks the firing rates of layer {k + 1}, so the run cannot be resumed exactly");
+            control.Restore(rates);
+        }
         theta.CopyFrom(checkpoint.Theta);
         checkpoint.Velocity.CopyTo(optimizer.Velocity, 0);
         return checkpoint;

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using SimdSfnn.Nn.Estimation;
 using SimdSfnn.Nn.Passes;
 using SimdSfnn.Nn.Workers;
+using SimdSfnn.Nn.Units;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Nn.Training;
@@ -36,6 +37,8 @@ public sealed class TrainingStep : IShardedWork
     readonly bool[] sliceParametersFinite;
     readonly UnitSplitStep? unitSplit;     // the deterministic net's step on several workers
     bool layoutsCurrent;                   // the layouts hold theta as the last ComputeAndStep left it
+    int[][][] shardFiring = [];            // [shard][hidden layer][unit]: rows where h was non-zero, for the counted layers
+    int[][] firing = [];                   // [hidden layer][unit], summed over shards
     MomentumSgd? pendingOptimizer;
     float pendingRate;
 
@@ -78,6 +81,21 @@ public sealed class TrainingStep : IShardedWork
             shardStatistics[t] = hiddenWidths.Select(w => new float[estimator.StatisticsLength(w)]).ToArray();
         }
     }
+
+    /// From now on, counts in each step how many rows each unit of hidden layer `k` was non-zero
+    /// in, for every `k` where `layers[k]` (the firing-rate control's input, `Firing`).
+    public void CountFiring(IReadOnlyList<bool> layers)
+    {
+        var widths = shape.Sizes[1..^1];
+        int[] Counts(int k) => k < layers.Count && layers[k] ? new int[widths[k]] : [];
+        firing = widths.Select((_, k) => Counts(k)).ToArray();
+        shardFiring = passes.Select(_ => widths.Select((_, k) => Counts(k)).ToArray()).ToArray();
+    }
+
+    /// After a step with `CountFiring`: the rows (examples x samples) where each unit of hidden
+    /// layer `k` was non-zero; out of `FiringRows`.
+    public ReadOnlySpan<int> Firing(int k) => firing[k];
+    public int FiringRows => batchCount * Samples;
 
     public IGradientEstimator Estimator { get; }
     public int Samples { get; }
@@ -162,6 +180,12 @@ public sealed class TrainingStep : IShardedWork
         double criterion = 0;
         for (int t = 0; t < passes.Length; t++) criterion += shardCriterion[t];
         EndStatistics();
+        for (int k = 0; k < firing.Length; k++)
+        {
+            var sum = firing[k].AsSpan();
+            sum.Clear();
+            for (int t = 0; t < passes.Length; t++) TensorPrimitives.Add(sum, shardFiring[t][k], sum);
+        }
         return criterion;
     }
 
@@ -182,6 +206,8 @@ public sealed class TrainingStep : IShardedWork
         var pass = passes[shard];
         var gradient = shardGradients[shard];
         foreach (var s in shardStatistics[shard]) Array.Clear(s);
+        var counts = shardFiring.Length > 0 ? shardFiring[shard] : [];
+        foreach (var c in counts) Array.Clear(c);
         double criterion = 0;
 
         int threads = passes.Length;
@@ -200,6 +226,8 @@ public sealed class TrainingStep : IShardedWork
             }
             ReadOnlySpan<float> targets = data.Targets is null ? default : GatherTargets(pass, start, E);
             pass.Forward(theta, E, Samples, Estimator.SamplesHidden, labels[..E], targets, layouts);
+            for (int k = 0; k < counts.Length; k++)
+                if (counts[k].Length > 0) FiringRateControl.CountFiring(pass.HiddenStates(k), counts[k].Length, counts[k]);
             // the first chunk writes the shard's gradient, so it needs no clearing beforehand
             pass.Backward(theta, Estimator, gradient, labels[..E], targets, shardStatistics[shard], overwrite: start == lo);
             for (int e = 0; e < E; e++) criterion += pass.Criterion(e);

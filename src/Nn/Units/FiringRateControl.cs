@@ -37,15 +37,51 @@ internal sealed class FiringRateControl
     {
         int units = rate.Length;
         if (h.Length < rows * units) throw new ArgumentException("h holds fewer than rows x units outputs", nameof(h));
+        Span<int> firing = units <= 1024 ? stackalloc int[units] : new int[units];
+        firing.Clear();
+        CountFiring(h[..(rows * units)], units, firing);
+        Update(firing, rows, bias);
+    }
+
+    /// Folds a batch in which unit `j` was non-zero in `firing[j]` of `rows` rows into the rates,
+    /// then moves `bias`.
+    public void Update(ReadOnlySpan<int> firing, int rows, Span<float> bias)
+    {
+        int units = rate.Length;
+        if (firing.Length != units) throw new ArgumentException($"firing counts {firing.Length} units, the control {units}", nameof(firing));
         if (bias.Length != units) throw new ArgumentException($"bias has {bias.Length} units, the control {units}", nameof(bias));
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         for (int j = 0; j < units; j++)
         {
-            int firing = 0;
-            for (int r = 0; r < rows; r++) if (h[r * units + j] > 0) firing++;
-            rate[j] += Averaging * ((double)firing / rows - rate[j]);
+            rate[j] += Averaging * ((double)firing[j] / rows - rate[j]);
             double error = Target - rate[j];
             if (error > 0 || TwoSided) bias[j] += (float)(Adjustment * error);
         }
+    }
+
+    /// Adds to `firing[j]` the rows of `h` ((rows, units), row-major) where unit `j` is non-zero.
+    public static void CountFiring(ReadOnlySpan<float> h, int units, Span<int> firing)
+    {
+        for (int r = 0; r + units <= h.Length; r += units)
+        {
+            var row = h.Slice(r, units);
+            for (int j = 0; j < units; j++) if (row[j] > 0) firing[j]++;
+        }
+    }
+
+    /// Continues from rates saved by an earlier run (`Rates`), so a resumed run moves the biases
+    /// as the uninterrupted one would.
+    public void Restore(ReadOnlySpan<double> rates)
+    {
+        if (rates.Length != rate.Length) throw new ArgumentException($"{rates.Length} saved rates for {rate.Length} units", nameof(rates));
+        rates.CopyTo(rate);
+    }
+
+    /// The `q`-quantile (0..1) of the units' rates, for the progress picture.
+    public double RateQuantile(double q)
+    {
+        var sorted = rate.ToArray();
+        Array.Sort(sorted);
+        return sorted[(int)Math.Round(q * (sorted.Length - 1))];
     }
 }
