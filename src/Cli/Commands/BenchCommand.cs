@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using SimdSfnn.Cli.Gsn;
 using SimdSfnn.Cli.Output;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Estimators;
@@ -15,12 +16,13 @@ namespace SimdSfnn.Cli.Commands;
 
 /// `sfnn bench`: times the training step (gradient and momentum update) on synthetic data of
 /// the task's shape, so it needs no data set; prints the median of several timed rounds
-/// (`StepTiming`).
+/// (`StepTiming`). `--task gsn` times the GSN's walkback step instead (`GsnBenchCommand`).
 internal static class BenchCommand
 {
     public static int Run(string[] rest)
     {
         var args = new ArgumentReader(rest, ["phases"]);
+        if (args.Text("task") == "gsn") return GsnBenchCommand.Run(args); // a model family of its own (issue 17)
         var task = CommonOptions.Task(args);
         var estimatorKind = CommonOptions.Estimator(args);
         int samples = args.Count("samples", estimatorKind == EstimatorKind.Deterministic ? 1 : 20, 1, 100_000);
