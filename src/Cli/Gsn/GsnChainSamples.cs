@@ -37,8 +37,9 @@ internal static class GsnChainSamples
             throw new BadInputException($"{path}: the GSN has {n0} visible units, but the test images have {test.Rows}x{test.Columns} pixels");
     }
 
-    /// The chain's `steps` samples, one row of n_0 values each, and a line on stderr saying how long they took.
-    public static float[] Draw(GsnCheckpoint checkpoint, IdxImages test, int digit, int steps, ulong seed, Progress progress)
+    /// The chain's `steps` samples, one row of n_0 values each, and the seconds they took (also
+    /// said in a line on stderr).
+    public static (float[] Samples, double Seconds) Draw(GsnCheckpoint checkpoint, IdxImages test, int digit, int steps, ulong seed, Progress progress)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(progress);
@@ -50,7 +51,7 @@ internal static class GsnChainSamples
         sampler.Next(samples);
         double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         progress.Message(string.Create(CultureInfo.InvariantCulture, $"{steps} chain steps from test digit {digit} in {seconds:F2} s ({steps / seconds:F0} steps/s)"));
-        return samples;
+        return (samples, seconds);
     }
 
     /// Test image `index`, scaled to [0, 1].

@@ -39,7 +39,7 @@ internal static class GsnSampleCommand
         int digit = GsnChainSamples.StartDigit(digits, test.Count);
         int n0 = checkpoint.Theta.Shape.Visible;
         var start = GsnChainSamples.Image(test, digit);
-        var samples = GsnChainSamples.Draw(checkpoint, test, digit, steps, seed, progress);
+        var (samples, _) = GsnChainSamples.Draw(checkpoint, test, digit, steps, seed, progress);
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         string idx = Path.ChangeExtension(output, ".idx");
