@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using SimdSfnn.Cli.Gsn;
 using SimdSfnn.Cli.Output;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Estimators;
@@ -14,12 +15,14 @@ using SimdSfnn.Tensors;
 namespace SimdSfnn.Cli.Commands;
 
 /// `sfnn bench`: times the training step (gradient and momentum update) on synthetic data of
-/// the task's shape, so it needs no data set; prints the median of several timed rounds.
+/// the task's shape, so it needs no data set; prints the median of several timed rounds
+/// (`StepTiming`). `--task gsn` times the GSN's walkback step instead (`GsnBenchCommand`).
 internal static class BenchCommand
 {
     public static int Run(string[] rest)
     {
         var args = new ArgumentReader(rest, ["phases"]);
+        if (args.Text("task") == "gsn") return GsnBenchCommand.Run(args); // a model family of its own (issue 17)
         var task = CommonOptions.Task(args);
         var estimatorKind = CommonOptions.Estimator(args);
         int samples = args.Count("samples", estimatorKind == EstimatorKind.Deterministic ? 1 : 20, 1, 100_000);
@@ -27,9 +30,7 @@ internal static class BenchCommand
         var units = new Training.RunSettings { Estimator = estimatorKind, Layers = layers, Units = CommonOptions.Units(args, layers, estimatorKind) }.UnitKinds();
         int batch = args.Count("batch", 100, 1, 100_000);
         int threads = CommonOptions.Threads(args);
-        int steps = args.Count("steps", 100, 1, 1_000_000);
-        int rounds = args.Count("rounds", 5, 1, 1000);
-        int epochSize = args.Count("epoch-size", 60_000, 1);
+        var (steps, rounds, epochSize) = StepTiming.Options(args, steps: 100, epochSize: 60_000);
         bool phases = args.Flag("phases");
         args.RefuseUnknown(0);
 
@@ -57,43 +58,8 @@ internal static class BenchCommand
             minibatch.ComputeAndStep(theta, data, order, cursor, batch, 0, optimizer, 1e-4f);
             cursor += batch;
         }
-        for (int i = 0; i < Math.Max(10, steps / 5); i++) Step();
-        // the path's FMA peak, and whether the threads have a core each now, before and after the timing
-        var peakBefore = ProcessorCheck.Measure(pool);
-        var perStep = new double[rounds];
-        var cpuPerStep = new double[rounds];
-        using var process = Process.GetCurrentProcess();
-        for (int r = 0; r < rounds; r++)
-        {
-            process.Refresh();
-            var cpu = process.TotalProcessorTime;
-            var clock = Stopwatch.StartNew();
-            for (int i = 0; i < steps; i++) Step();
-            perStep[r] = clock.Elapsed.TotalSeconds / steps;
-            process.Refresh();
-            cpuPerStep[r] = (process.TotalProcessorTime - cpu).TotalSeconds / steps;
-        }
-        var peakAfter = ProcessorCheck.Measure(pool);
-        Array.Sort(perStep);
-        Array.Sort(cpuPerStep);
-        double median = perStep[rounds / 2];
-        // CPU seconds of every thread per step: on a machine shared with other jobs, wall time
-        // also counts the time the workers waited for a core.
-        double cpuMedian = cpuPerStep[rounds / 2];
-        double examplesPerSecond = batch / median;
-        double peak = Math.Max(peakBefore.AllThreads, peakAfter.AllThreads);
-        double flops = DenseFloor.FlopsPerStep(shape, batch, minibatch.Samples);
-        double overFloor = median / (flops / peak);
-        string cores = threads > 1
-            ? string.Create(CultureInfo.InvariantCulture, $"; the {threads} threads' FMA rate {peakBefore.Scaling:F2} / {peakAfter.Scaling:F2} times one thread's (before / after)")
-            : "";
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{task.ToString().ToLowerInvariant()} {shape} {estimator.Name} M={minibatch.Samples} batch {batch}, {threads} threads: " +
-            $"{median * 1e3:F3} ms/step (median of {rounds} x {steps}; {cpuMedian * 1e3:F3} CPU ms/step), {examplesPerSecond:F0} examples/s, {epochSize / examplesPerSecond:F3} s per {epochSize}-example epoch{cores}"));
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"kernel path {KernelIsa.Current}: FMA peak {peak / 1e9:F1} GFLOP/s on {threads} threads ({peakBefore.OneThread / 1e9:F1} on one); " +
-            $"the step's dense products, {flops / 1e9:F3} GFLOP, take {flops / peak * 1e3:F3} ms at that peak: the step is {overFloor:F2}x that floor"));
-        Console.WriteLine(JsonLine.Write(new JsonObject
+        var timing = StepTiming.Measure(pool, Step, steps, rounds);
+        var o = new JsonObject
         {
             ["task"] = task.ToString().ToLowerInvariant(),
             ["estimator"] = estimator.Name,
@@ -101,20 +67,10 @@ internal static class BenchCommand
             ["layers"] = string.Join(',', layers),
             ["units"] = shape.UnitNames,
             ["batch"] = batch,
-            ["threads"] = threads,
-            ["secondsPerStep"] = median,
-            ["cpuSecondsPerStep"] = cpuMedian,
-            ["examplesPerSecond"] = Math.Round(examplesPerSecond, 1),
-            ["secondsPerEpoch"] = Math.Round(epochSize / examplesPerSecond, 4),
-            // the threads' FMA rate at once over one thread's, the lower of before and after
-            ["fmaScaling"] = Math.Round(Math.Min(peakBefore.Scaling, peakAfter.Scaling), 2),
-            ["kernelPath"] = KernelIsa.Current.ToString(),
-            // the FMA-only loop on all threads at once, the better of before and after, in GFLOP/s
-            ["fmaPeakGflops"] = Math.Round(peak / 1e9, 1),
-            ["denseGflopPerStep"] = Math.Round(flops / 1e9, 4),
-            // the step's time over its dense products' time at that peak
-            ["stepOverDenseFloor"] = Math.Round(overFloor, 3),
-        }));
+        };
+        timing.Report($"{task.ToString().ToLowerInvariant()} {shape} {estimator.Name} M={minibatch.Samples} batch {batch}", batch, epochSize,
+                      DenseFloor.FlopsPerStep(shape, batch, minibatch.Samples), o);
+        Console.WriteLine(JsonLine.Write(o));
         return 0;
     }
 

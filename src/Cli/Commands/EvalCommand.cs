@@ -1,4 +1,5 @@
 using System.Globalization;
+using SimdSfnn.Cli.Gsn;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Output;
 using SimdSfnn.Cli.Training;
@@ -14,13 +15,15 @@ using SimdSfnn.Tensors;
 namespace SimdSfnn.Cli.Commands;
 
 /// `sfnn eval CHECKPOINT`: the test set with any test-time M (default 100); with `--curve`
-/// also `C_M` for M = 1..samples as CSV and PNG (Raiko et al. 2014, Figure 2).
+/// also `C_M` for M = 1..samples as CSV and PNG (Raiko et al. 2014, Figure 2). A GSN
+/// checkpoint goes to `GsnEvalCommand`.
 internal static class EvalCommand
 {
     public static int Run(string[] rest)
     {
         var args = new ArgumentReader(rest, ["curve"]);
         if (args.Positional.Count == 0) throw new BadInputException("eval needs a checkpoint: sfnn eval CHECKPOINT [--samples M]");
+        if (GsnCheckpoint.Is(args.Positional[0])) return GsnEvalCommand.Run(args, args.Positional[0]); // its chain's Parzen log-likelihood (issue 17)
         int samples = args.Count("samples", 100, 1, 100_000);
         int threads = CommonOptions.Threads(args);
         ulong? seed = args.Has("seed") ? args.Seed("seed", 1) : null;

@@ -29,8 +29,7 @@ internal static class ParzenCommand
             throw new BadInputException("parzen needs a sample file: sfnn parzen SAMPLES [--sigma X] (or sfnn parzen --training-images N)");
         if (trainingImages > 0 && args.Positional.Count > 0)
             throw new BadInputException($"parzen takes a sample file or --training-images, not both (got '{args.Positional[0]}')");
-        double? sigma = args.Has("sigma") ? args.Number("sigma", 0, 0, double.MaxValue, minExclusive: true) : null;
-        int limit = args.Count("limit", int.MaxValue, 1);
+        var (sigma, limit) = ScoringOptions(args);
         int threads = CommonOptions.Threads(args);
         string? validationPath = args.Text("validation");
         args.Expect("data");
@@ -45,25 +44,37 @@ internal static class ParzenCommand
         int heldOutCount = dataset.TrainImages.Count / 6;
         var samples = sampleFile is null ? TrainingImages(dataset, trainingImages, heldOutCount) : Fitting(sampleFile, args.Positional[0], pixels);
         var heldOut = validationFile is not null ? Fitting(validationFile, validationPath!, pixels) : HeldOutImages(dataset);
-        if (heldOut.Count == 0) throw new BadInputException($"{validationPath ?? "--data"}: no held-out images to choose sigma on");
-        var test = TestImages(dataset);
-        heldOut = First(heldOut, limit);
-        test = First(test, limit);
-
         string source = trainingImages > 0 ? $"the first {trainingImages} training images" : args.Positional[0];
-        var o = Evaluate(samples, heldOut, test, sigma, threads, progress, source);
+        var o = Evaluate(samples, heldOut, validationPath ?? "--data", TestImages(dataset), sigma, limit, threads, progress, source);
         o["source"] = trainingImages > 0 ? "training-images" : args.Positional[0];
         Console.WriteLine(JsonLine.Write(o));
         return 0;
     }
 
-    /// Bengio et al. 2013's Table 1 protocol on rows already read (of equal widths): the window
-    /// on `samples`, sigma the best of `ParzenSigma.Grid()` on `heldOut` (or `sigma`), the mean
-    /// test log-likelihood and its standard error there and at the code's 0.20. Progress goes to
-    /// `progress`; the result is the JSON object `parzen` prints (`sfnn eval` of a GSN
-    /// checkpoint can print the same one for its chain).
-    public static JsonObject Evaluate(FloatRows samples, FloatRows heldOut, FloatRows test, double? sigma, int threads, Progress progress, string source)
+    /// `--sigma X` (null: chosen on the held-out images) and `--limit N` (images scored of each set).
+    public static (double? Sigma, int Limit) ScoringOptions(ArgumentReader args)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        double? sigma = args.Has("sigma") ? args.Number("sigma", 0, 0, double.MaxValue, minExclusive: true) : null;
+        return (sigma, args.Count("limit", int.MaxValue, 1));
+    }
+
+    /// Bengio et al. 2013's Table 1 protocol on rows already read (of equal widths): the window
+    /// on `samples`, sigma the best of `ParzenSigma.Grid()` on the first `limit` of `heldOut`
+    /// (or `sigma`), the mean log-likelihood of the first `limit` of `test` and its standard
+    /// error there and at the code's 0.20. Progress goes to `progress`; the result is the JSON
+    /// object `parzen` prints, and `sfnn eval` of a GSN checkpoint prints for its chain.
+    /// `heldOutSource` names the held-out images in the refusal when there are none.
+    public static JsonObject Evaluate(FloatRows samples, FloatRows heldOut, string heldOutSource, FloatRows test, double? sigma, int limit,
+                                      int threads, Progress progress, string source)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(heldOut);
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(progress);
+        if (heldOut.Count == 0) throw new BadInputException($"{heldOutSource}: no held-out images to choose sigma on");
+        heldOut = First(heldOut, limit);
+        test = First(test, limit);
         if (heldOut.Width != samples.Width || test.Width != samples.Width)
             throw new ArgumentException($"rows of {samples.Width}, {heldOut.Width} and {test.Width} values: the samples, held-out and test images must be as wide");
         double[] grid = sigma is { } fixedSigma ? [fixedSigma] : ParzenSigma.Grid();

@@ -29,10 +29,29 @@ internal sealed record GsnRunSettings
 
     public GsnChainSettings Chain => new(Walkback, (float)HiddenNoise, (float)InputNoise);
 
+    /// The GSN these settings train on `visible` pixels; refused when its parameters would not fit one array.
+    public GsnShape Shape(int visible)
+    {
+        var shape = new GsnShape([visible, .. Layers]);
+        return shape.ParameterCount <= 1L << 28 ? shape
+            : throw new BadInputException($"option --layers {string.Join(',', Layers)} gives {shape.ParameterCount} parameters; at most {1L << 28} are supported");
+    }
+
     /// The learning rate of epoch `epoch` (0-based): lr x decay^epoch.
     public float RateAt(int epoch) => (float)(LearningRate * Math.Pow(Decay, epoch));
 
-    public static GsnRunSettings FromOptions(ArgumentReader args)
+    public static GsnRunSettings FromOptions(ArgumentReader args) => StepFromOptions(args) with
+    {
+        Decay = args.Number("decay", 0.99, 0, 1, minExclusive: true),
+        Epochs = args.Count("epochs", 100, 1, 100_000),
+        Seed = args.Seed("seed", 1),
+        TrainLimit = args.Count("train-limit", 0, 0),
+        HeldOutLimit = args.Count("held-out-limit", 10_000, 0),
+    };
+
+    /// The options that shape one training step (the chain, the rate, the batch, the threads),
+    /// the others at their defaults: all that `sfnn bench --task gsn` reads.
+    public static GsnRunSettings StepFromOptions(ArgumentReader args)
     {
         ArgumentNullException.ThrowIfNull(args);
         var layers = args.IntList("layers", [1500, 1500]);
@@ -43,13 +62,8 @@ internal sealed record GsnRunSettings
             HiddenNoise = args.Number("hidden-noise", 2, 0, 100),
             InputNoise = args.Number("input-noise", 0.4, 0, 1),
             LearningRate = args.Number("lr", 0.25, 0, 100, minExclusive: true),
-            Decay = args.Number("decay", 0.99, 0, 1, minExclusive: true),
             Batch = args.Count("batch", 100, 1, 10_000),
-            Epochs = args.Count("epochs", 100, 1, 100_000),
-            Seed = args.Seed("seed", 1),
             Threads = CommonOptions.Threads(args),
-            TrainLimit = args.Count("train-limit", 0, 0),
-            HeldOutLimit = args.Count("held-out-limit", 10_000, 0),
         };
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using SimdSfnn.Cli.Commands;
 using SimdSfnn.Cli.Options;
@@ -24,30 +23,23 @@ internal static class GsnSampleCommand
     {
         ArgumentNullException.ThrowIfNull(args);
         var checkpoint = GsnCheckpoint.Load(path);
-        int steps = args.Count("steps", 10_000, 1, 1_000_000);
+        int steps = GsnChainSamples.Steps(args);
         bool inpaint = args.Flag("inpaint");
         ulong seed = args.Seed("seed", checkpoint.Settings.Seed);
         string digits = args.Text("digits", inpaint ? "0,1,2,3,4,5,6,7,8,9" : "0");
         string output = args.Text("out", Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, inpaint ? "gsn-inpainting.png" : "gsn-samples.png"));
         if (!output.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new BadInputException($"option --out wants a .png file, got '{output}'");
-        var dataset = CommonOptions.Data(args, Progress.ForStandardError());
+        var progress = Progress.ForStandardError();
+        var dataset = CommonOptions.Data(args, progress);
         args.RefuseUnknown(1);
 
         var test = dataset.TestImages;
-        int n0 = checkpoint.Theta.Shape.Visible;
-        if (test.Rows * test.Columns != n0)
-            throw new BadInputException($"{path}: the GSN has {n0} visible units, but the test images have {test.Rows}x{test.Columns} pixels");
+        GsnChainSamples.CheckFits(checkpoint, test, path);
         if (inpaint) return Inpaint(checkpoint, test, SampleCommand.Digits(digits, test.Count), steps, seed, output);
-        if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int digit) || digit >= test.Count)
-            throw new BadInputException($"option --digits wants the one test index (0 to {test.Count - 1}) the GSN chain starts from, got '{digits}'");
-
-        var start = Image(test, digit);
-        var sampler = new GsnSampler(checkpoint.Theta, checkpoint.Settings.Chain, seed, StreamId.Evaluation(digit));
-        sampler.Start(start);
-        var samples = new float[checked(steps * n0)];
-        var clock = Stopwatch.StartNew();
-        sampler.Next(samples);
-        double seconds = clock.Elapsed.TotalSeconds;
+        int digit = GsnChainSamples.StartDigit(digits, test.Count);
+        int n0 = checkpoint.Theta.Shape.Visible;
+        var start = GsnChainSamples.Image(test, digit);
+        var (samples, _) = GsnChainSamples.Draw(checkpoint, test, digit, steps, seed, progress);
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         string idx = Path.ChangeExtension(output, ".idx");
@@ -56,7 +48,6 @@ internal static class GsnSampleCommand
         for (int cell = 0; cell < GridRows * GridColumns && cell <= steps; cell++)
             grid.Set(cell / GridColumns, cell % GridColumns, cell == 0 ? start : samples.AsSpan((cell - 1) * n0, n0));
         grid.Save(output);
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{steps} chain steps in {seconds:F2} s ({steps / seconds:F0} steps/s)"));
         Console.WriteLine(idx);
         Console.WriteLine(output);
         return 0;
@@ -76,7 +67,7 @@ internal static class GsnSampleCommand
         var samples = new float[every * n0];
         for (int row = 0; row < digits.Length; row++)
         {
-            var start = Image(test, digits[row]);
+            var start = GsnChainSamples.Image(test, digits[row]);
             for (int i = 0; i < n0; i++) if (clamp[i] == 0) start[i] = (float)noise.NextDouble();
             var sampler = new GsnSampler(checkpoint.Theta, checkpoint.Settings.Chain, seed, StreamId.Evaluation(digits[row]));
             sampler.Start(start, clamp);
@@ -92,14 +83,5 @@ internal static class GsnSampleCommand
         grid.Save(output);
         Console.WriteLine(output);
         return 0;
-    }
-
-    static float[] Image(IdxImages images, int index)
-    {
-        int n = images.Rows * images.Columns;
-        var pixels = images.Pixels.Span.Slice(index * n, n);
-        var x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = pixels[i] / 255f;
-        return x;
     }
 }

@@ -41,9 +41,7 @@ internal static class GsnTrainCommand
             throw new BadInputException($"--resume: the run in {outDir} was trained on other data (the SHA-256 of its IDX files differ from --data's); resume it with the same data");
         if (settings.Batch > data.Train.Count)
             throw new BadInputException($"option --batch {settings.Batch} is larger than the {data.Train.Count} training examples");
-        var shape = new GsnShape([data.Train.Inputs, .. settings.Layers]);
-        if (shape.ParameterCount > 1L << 28)
-            throw new BadInputException($"option --layers {string.Join(',', settings.Layers)} gives {shape.ParameterCount} parameters; at most {1L << 28} are supported");
+        var shape = settings.Shape(data.Train.Inputs);
 
         outDir ??= Path.Combine("runs", $"gsn-{shape}-{DateTime.Now:yyyyMMdd-HHmmss}");
         checkpointPath ??= Path.Combine(outDir, GsnCheckpoint.FileName);

@@ -83,7 +83,7 @@ internal sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[
         var file = Safetensors.Read(path);
         var meta = file.Metadata;
         if (meta.TryGetValue("task", out var task) && task == "gsn")
-            throw new BadInputException($"{path}: a GSN checkpoint; this command reads the stochastic feedforward nets' checkpoints (sfnn sample draws a GSN's chain)");
+            throw new BadInputException($"{path}: a GSN checkpoint; this command reads the stochastic feedforward nets' checkpoints (sfnn sample and sfnn eval read a GSN's)");
         var settings = RunSettings.FromMetadata(meta, path);
         if (!meta.TryGetValue("sizes", out var sizesText) || !meta.TryGetValue("head", out var headText))
             throw new BadInputException($"{path}: checkpoint metadata lacks 'sizes' or 'head'");

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace SimdSfnn.Property.Cli;
 
-/// `sfnn bench` on its synthetic data: one human line on stderr, one JSON line on stdout, with
+/// `sfnn bench` on its synthetic data: human lines on stderr, one JSON line on stdout, with
 /// how many processors' worth of FMAs its threads had (1 for one thread).
 public sealed class BenchCommandTests
 {
@@ -14,16 +14,28 @@ public sealed class BenchCommandTests
         var result = Sfnn.Run("bench", "--estimator", "deterministic", "--layers", "8", "--batch", "4", "--steps", "2", "--rounds", "1",
                               "--threads", threads.ToString());
 
-        Assert.True(result.ExitCode == 0, result.ToString());
-        using var json = JsonDocument.Parse(Assert.Single(result.StdoutLines));
-        var o = json.RootElement;
-        Assert.Equal(threads, o.GetProperty("threads").GetInt32());
-        Assert.True(o.GetProperty("secondsPerStep").GetDouble() > 0);
+        var o = Json(result, threads);
         double scaling = o.GetProperty("fmaScaling").GetDouble();
         // one thread is one processor's worth by definition; what two get is a timing, which a
         // test only checks is there
         if (threads == 1) Assert.Equal(1, scaling);
         else Assert.True(double.IsFinite(scaling) && scaling > 0, result.ToString());
         Assert.Contains(threads == 1 ? "1 threads:" : "FMA rate", result.Stderr);
+    }
+
+    /// The JSON line of a `bench` that succeeded on `threads` threads, with its timings there
+    /// (only there: a test must not depend on how fast the machine is) and no allocation in its
+    /// timed steps.
+    internal static JsonElement Json(SfnnResult result, int threads)
+    {
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(Assert.Single(result.StdoutLines));
+        var o = json.RootElement.Clone();
+        Assert.Equal(threads, o.GetProperty("threads").GetInt32());
+        Assert.True(o.GetProperty("secondsPerStep").GetDouble() > 0);
+        Assert.True(o.GetProperty("examplesPerSecond").GetDouble() > 0);
+        Assert.False(string.IsNullOrEmpty(o.GetProperty("kernelPath").GetString()));
+        Assert.Equal(0, o.GetProperty("allocatedBytes").GetInt64());
+        return o;
     }
 }

@@ -75,19 +75,3 @@ public sealed class ZeroAllocationTests
         Assert.Equal(0, allocated);
     }
 }
-
-/// Sums `GC.GetAllocatedBytesForCurrentThread` over the caller and every worker of a pool.
-sealed class AllocationProbe(int threads) : IShardedWork
-{
-    readonly long[] perThread = new long[threads];
-
-    public long Read(WorkerPool pool)
-    {
-        pool.Run(this);
-        long total = 0;
-        foreach (long bytes in perThread) total += bytes;
-        return total;
-    }
-
-    public void Run(int shard) => perThread[shard] = GC.GetAllocatedBytesForCurrentThread();
-}
