@@ -84,7 +84,7 @@ public sealed class TrainingStep : IShardedWork
 
     /// From now on, counts in each step how many rows each unit of hidden layer `k` was non-zero
     /// in, for every `k` where `layers[k]` (the firing-rate control's input, `Firing`).
-    public void CountFiring(IReadOnlyList<bool> layers)
+    internal void CountFiring(IReadOnlyList<bool> layers)
     {
         var widths = shape.Sizes[1..^1];
         int[] Counts(int k) => k < layers.Count && layers[k] ? new int[widths[k]] : [];
@@ -94,8 +94,8 @@ public sealed class TrainingStep : IShardedWork
 
     /// After a step with `CountFiring`: the rows (examples x samples) where each unit of hidden
     /// layer `k` was non-zero; out of `FiringRows`.
-    public ReadOnlySpan<int> Firing(int k) => firing[k];
-    public int FiringRows => batchCount * Samples;
+    internal ReadOnlySpan<int> Firing(int k) => firing[k];
+    internal int FiringRows => batchCount * Samples;
 
     public IGradientEstimator Estimator { get; }
     public int Samples { get; }
