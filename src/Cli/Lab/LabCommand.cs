@@ -34,6 +34,7 @@ internal static class LabCommand
     /// The output object of spec/estimators.md for `spec`, as JSON text.
     public static string Evaluate(LabSpec spec)
     {
+        if (spec.Sts) return EvaluateSts(spec);
         var net = spec.Network;
         var exact = ExactEnumeration.Compute(net, spec.Samples, spec.C, spec.Baseline);
         var monteCarlo = spec.Draws is long draws ? Draw(spec, draws) : null;
@@ -49,14 +50,42 @@ internal static class LabCommand
             ["gradLogLikelihood"] = Tensors(net, exact.GradLogLikelihood),
             ["gradObjective"] = Tensors(net, exact.GradObjective),
         };
-        if (monteCarlo is not null)
-            o["monteCarlo"] = new JsonObject
-            {
-                ["draws"] = monteCarlo.Draws,
-                ["mean"] = Tensors(net, monteCarlo.Mean),
-                ["variance"] = Tensors(net, monteCarlo.Variance),
-            };
+        AddMonteCarlo(o, net, monteCarlo);
         return JsonLine.Write(o);
+    }
+
+    /// The same object for STS units (StsEnumeration): the estimator is their pathwise
+    /// back-propagation, and `bias` = `expected - gradObjective` is the score term it leaves out.
+    static string EvaluateSts(LabSpec spec)
+    {
+        var net = spec.Network;
+        var exact = StsEnumeration.Compute(net, spec.Samples);
+        var o = new JsonObject
+        {
+            ["estimator"] = "pathwise",
+            ["units"] = "sts",
+            ["samples"] = spec.Samples,
+            ["objective"] = exact.Objective,
+            ["logLikelihood"] = exact.LogLikelihood,
+            ["expected"] = Tensors(net, exact.Expected),
+            ["variance"] = Tensors(net, exact.Variance),
+            ["bias"] = Tensors(net, exact.Expected.Select((e, i) => e - exact.GradObjective[i]).ToArray()),
+            ["gradLogLikelihood"] = Tensors(net, exact.GradLogLikelihood),
+            ["gradObjective"] = Tensors(net, exact.GradObjective),
+        };
+        AddMonteCarlo(o, net, spec.Draws is long draws ? Draw(spec, draws) : null);
+        return JsonLine.Write(o);
+    }
+
+    static void AddMonteCarlo(JsonObject o, ExactNetwork net, MonteCarloMoments? monteCarlo)
+    {
+        if (monteCarlo is null) return;
+        o["monteCarlo"] = new JsonObject
+        {
+            ["draws"] = monteCarlo.Draws,
+            ["mean"] = Tensors(net, monteCarlo.Mean),
+            ["variance"] = Tensors(net, monteCarlo.Variance),
+        };
     }
 
     /// The engine's fast path, `draws` times (fact 7 of spec/estimators.md).

@@ -2,6 +2,7 @@ using System.Text.Json;
 using SimdSfnn.Estimators;
 using SimdSfnn.Estimators.Exact;
 using SimdSfnn.IO;
+using SimdSfnn.Nn.Units;
 using SimdSfnn.Nn;
 using SimdSfnn.Tensors;
 
@@ -12,9 +13,13 @@ namespace SimdSfnn.Cli.Lab;
 internal sealed record LabSpec(
     ExactNetwork Network, int Samples, EstimatorKind Estimator, double? C, double Baseline, long? Draws, ulong Seed)
 {
+    /// `"units": "sts"`: every hidden layer is stochastic-times-smooth and the estimator is its
+    /// own back-propagation with `b` held (`"estimator": "pathwise"`); `Estimator` is then unused.
+    public bool Sts { get; init; }
+
     const int MaxWidth = 4096;
     static readonly string[] Required = ["layers", "output", "weights", "biases", "x", "y", "samples", "estimator"];
-    static readonly string[] Optional = ["c", "baseline", "draws", "seed"];
+    static readonly string[] Optional = ["c", "baseline", "draws", "seed", "units"];
 
     /// Reads and validates the spec file at `path`.
     public static LabSpec Load(string path)
@@ -70,7 +75,15 @@ internal sealed record LabSpec(
             "bernoulli" => OutputHead.Bernoulli,
             var other => throw Bad("output", $"must be \"softmax\" or \"bernoulli\", got \"{other}\""),
         };
-        var shape = new NetworkShape(sizes, head);
+        bool sts = fields.TryGetValue("units", out var unitsElement) && String(unitsElement, "units") switch
+        {
+            "sts" => true,
+            "bernoulli" => false,
+            var other => throw Bad("units", $"must be \"bernoulli\" or \"sts\" (the units the lab can enumerate), got \"{other}\""),
+        };
+        var shape = sts
+            ? new NetworkShape(sizes, head, sizes[1..^1].Select(_ => (IHiddenUnit)new StsUnit()).ToArray())
+            : new NetworkShape(sizes, head);
 
         var theta = new double[shape.ParameterCount];
         var weights = Array(fields["weights"], "weights", shape.LayerCount);
@@ -105,7 +118,10 @@ internal sealed record LabSpec(
             throw Bad("samples", $"gives H*M = {H}*{samples} = {H * samples}; enumeration is limited to H*M <= {ExactEnumeration.MaxBits}");
 
         string name = String(fields["estimator"], "estimator");
-        if (!EstimatorRegistry.TryParse(name, out var estimator))
+        var estimator = EstimatorKind.G3;
+        if (sts && name != "pathwise")
+            throw Bad("estimator", $"must be \"pathwise\" with STS units (they back-propagate themselves), got \"{name}\"");
+        if (!sts && !EstimatorRegistry.TryParse(name, out estimator))
             throw Bad("estimator", $"must be one of {string.Join(", ", EstimatorRegistry.Names)}, got \"{name}\"");
 
         double? c = fields.TryGetValue("c", out var cElement) ? Number(cElement, "c") : null;
@@ -122,7 +138,7 @@ internal sealed record LabSpec(
             (seedElement.ValueKind != JsonValueKind.Number || !seedElement.TryGetUInt64(out seed)))
             throw Bad("seed", "must be a non-negative integer");
 
-        return new LabSpec(new ExactNetwork(shape, theta, x, label, target), samples, estimator, c, baseline, draws, seed);
+        return new LabSpec(new ExactNetwork(shape, theta, x, label, target), samples, estimator, c, baseline, draws, seed) { Sts = sts };
     }
 
     static BadInputException Bad(string field, string problem) => new($"lab spec: field '{field}' {problem}");

@@ -61,24 +61,28 @@ internal sealed class ConfigurationPass
         // o = W_{L+1} h_L + b_{L+1}
         int L = net.HiddenLayers;
         Affine(net.W(L), net.Bias(L), below, o);
+        LogLikelihood = OutputLogLikelihood(net, o, dOut);
+    }
+
+    /// `log P(y | h)` from the output pre-activation `o`, and its gradient `d/do` into `dOut`.
+    internal static double OutputLogLikelihood(ExactNetwork net, ReadOnlySpan<double> o, Span<double> dOut)
+    {
         if (net.Shape.Head == OutputHead.Softmax)
         {
             // log P(y | h) = o_y - log sum_k exp(o_k); d/do = onehot(y) - softmax(o)
             double logZ = LogSumExp(o);
-            LogLikelihood = o[net.Label] - logZ;
             for (int k = 0; k < o.Length; k++) dOut[k] = (k == net.Label ? 1 : 0) - Math.Exp(o[k] - logZ);
+            return o[net.Label] - logZ;
         }
-        else
+        // log P(y | h) = sum_j y_j log sigmoid(o_j) + (1 - y_j) log sigmoid(-o_j); d/do = y - sigmoid(o)
+        double logLikelihood = 0;
+        for (int k = 0; k < o.Length; k++)
         {
-            // log P(y | h) = sum_j y_j log sigmoid(o_j) + (1 - y_j) log sigmoid(-o_j); d/do = y - sigmoid(o)
-            LogLikelihood = 0;
-            for (int k = 0; k < o.Length; k++)
-            {
-                double y = net.Target[k];
-                LogLikelihood += y * LogSigmoid(o[k]) + (1 - y) * LogSigmoid(-o[k]);
-                dOut[k] = y - Sigmoid(o[k]);
-            }
+            double y = net.Target[k];
+            logLikelihood += y * LogSigmoid(o[k]) + (1 - y) * LogSigmoid(-o[k]);
+            dOut[k] = y - Sigmoid(o[k]);
         }
+        return logLikelihood;
     }
 
     /// Writes `d log P(y | h) / d theta_out` for the output layer's parameters (indices from
@@ -131,7 +135,7 @@ internal sealed class ConfigurationPass
     }
 
     /// `gradient[W] = delta below^T` at `weightOffset`, `gradient[b] = delta` at `biasOffset`.
-    static void WriteOuterProduct(ReadOnlySpan<double> delta, ReadOnlySpan<double> below, Span<double> gradient, int weightOffset, int biasOffset)
+    internal static void WriteOuterProduct(ReadOnlySpan<double> delta, ReadOnlySpan<double> below, Span<double> gradient, int weightOffset, int biasOffset)
     {
         for (int j = 0; j < delta.Length; j++)
         {
@@ -141,7 +145,7 @@ internal sealed class ConfigurationPass
     }
 
     /// `result = W input + b`, W (result.Length, input.Length).
-    static void Affine(ReadOnlySpan<double> W, ReadOnlySpan<double> b, ReadOnlySpan<double> input, Span<double> result)
+    internal static void Affine(ReadOnlySpan<double> W, ReadOnlySpan<double> b, ReadOnlySpan<double> input, Span<double> result)
     {
         for (int j = 0; j < result.Length; j++)
         {

@@ -51,6 +51,42 @@ public sealed class LabCommandTests
         finally { File.Delete(path); }
     }
 
+    /// The worked example's network with STS units: the pathwise estimator's exact moments and
+    /// its bias, the difference of its mean from the objective's gradient.
+    [Fact]
+    public void Sts_units_report_the_pathwise_estimator_and_its_bias()
+    {
+        string spec = WorkedExample.Replace("\"estimator\": \"G5\"", "\"estimator\": \"pathwise\", \"units\": \"sts\"");
+        using var output = JsonDocument.Parse(LabCommand.Evaluate(LabSpec.Parse(spec)));
+        var root = output.RootElement;
+
+        Assert.Equal(["estimator", "units", "samples", "objective", "logLikelihood", "expected", "variance", "bias", "gradLogLikelihood", "gradObjective", "monteCarlo"],
+                     root.EnumerateObject().Select(p => p.Name));
+        foreach (var name in new[] { "expected", "variance", "bias", "gradLogLikelihood", "gradObjective" })
+            AssertParameterShape(root.GetProperty(name));
+        double[] Flat(string name) => root.GetProperty(name).EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateArray().SelectMany(a => a.EnumerateArray().Select(v => v.GetDouble()))).ToArray();
+        var bias = Flat("bias");
+        var expected = Flat("expected");
+        var gradient = Flat("gradObjective");
+        for (int i = 0; i < bias.Length; i++) Assert.Equal(expected[i] - gradient[i], bias[i], 12);
+        Assert.Contains(bias, b => Math.Abs(b) > 1e-3);
+        // another model than the Bernoulli net of the same weights
+        Assert.NotEqual(-0.85176012404664, root.GetProperty("objective").GetDouble(), 6);
+    }
+
+    [Theory]
+    [InlineData("\"estimator\": \"G3\", \"units\": \"sts\"", "'estimator'")]
+    [InlineData("\"estimator\": \"pathwise\", \"units\": \"relu\"", "'units'")]
+    [InlineData("\"estimator\": \"pathwise\"", "'estimator'")]
+    public void Units_and_estimator_that_do_not_go_together_are_refused(string fields, string named)
+    {
+        string spec = WorkedExample.Replace("\"estimator\": \"G5\"", fields);
+        var error = Assert.Throws<BadInputException>(() => LabSpec.Parse(spec));
+        Assert.Contains(named, error.Message);
+        Assert.DoesNotContain("\n", error.Message);
+    }
+
     static void AssertParameterShape(JsonElement parameters)
     {
         Assert.Equal(["weights", "biases"], parameters.EnumerateObject().Select(p => p.Name));
