@@ -49,6 +49,13 @@ public sealed class ExactNetwork
     /// The same network and example with other parameters (finite differences, fixed samplers).
     public ExactNetwork WithTheta(double[] theta) => new(Shape, theta, X, Label, Shape.Head == OutputHead.Bernoulli ? Target : null);
 
+    /// The same network and example with STS units in every hidden layer (`StsEnumeration`).
+    internal ExactNetwork WithStsUnits()
+    {
+        var units = Shape.Sizes[1..^1].Select(_ => (Nn.Units.IHiddenUnit)new Nn.Units.StsUnit()).ToArray();
+        return new(new NetworkShape(Shape.Sizes, Shape.Head, units), Theta, X, Label, Shape.Head == OutputHead.Bernoulli ? Target : null);
+    }
+
     /// The parameters rounded to float, for the engine's fast path.
     public Parameters ToParameters()
     {

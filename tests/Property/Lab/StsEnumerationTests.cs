@@ -2,7 +2,6 @@ using FsCheck;
 using FsCheck.Fluent;
 using SimdSfnn.Estimators;
 using SimdSfnn.Estimators.Exact;
-using SimdSfnn.Nn.Units;
 using SimdSfnn.Nn;
 
 namespace SimdSfnn.Property.Lab;
@@ -14,19 +13,12 @@ namespace SimdSfnn.Property.Lab;
 [Collection(nameof(KernelIsaCollection))]
 public sealed class StsEnumerationTests
 {
-    /// The same network and example with STS units in every hidden layer.
-    public static ExactNetwork Sts(ExactNetwork net)
-    {
-        var shape = new NetworkShape(net.Shape.Sizes, net.Shape.Head, net.Shape.Sizes[1..^1].Select(_ => (IHiddenUnit)new StsUnit()).ToArray());
-        return new ExactNetwork(shape, net.Theta, net.X, net.Label, net.Shape.Head == OutputHead.Bernoulli ? net.Target : null);
-    }
-
     [Fact]
     public void Gradients_equal_finite_differences_of_the_enumerated_objective()
     {
         Prop.ForAll(TinyNetworks.Cases(maxBits: 8, maxSamples: 3), tiny =>
         {
-            var net = Sts(tiny.Network);
+            var net = tiny.Network.WithStsUnits();
             var exact = StsEnumeration.Compute(net, tiny.Samples);
             const double step = 1e-5;
             for (int i = 0; i < net.ParameterCount; i++)
@@ -56,7 +48,7 @@ public sealed class StsEnumerationTests
         int values = 0, beyondFour = 0;
         Prop.ForAll(TinyNetworks.Cases(maxBits: 10), tiny =>
         {
-            var net = Sts(tiny.Network);
+            var net = tiny.Network.WithStsUnits();
             var exact = StsEnumeration.Compute(net, tiny.Samples);
             var x = net.X.Select(v => (float)v).ToArray();
             var target = net.Target.Select(v => (float)v).ToArray();
@@ -87,7 +79,7 @@ public sealed class StsEnumerationTests
         for (int seed = 0; seed < 20; seed++)
         {
             var tiny = TinyNetworks.Make(seed, maxBits: 8);
-            var exact = StsEnumeration.Compute(Sts(tiny.Network), tiny.Samples);
+            var exact = StsEnumeration.Compute(tiny.Network.WithStsUnits(), tiny.Samples);
             for (int i = 0; i < tiny.Network.OutputOffset; i++)
                 largest = Math.Max(largest, Math.Abs(exact.GradObjective[i] - exact.Expected[i]));
             // the output layer's parameters see no sampling below them but through h: no score term
