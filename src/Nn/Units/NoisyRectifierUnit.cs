@@ -66,7 +66,9 @@ internal sealed record NoisyRectifierUnit : IHiddenUnit
     {
         UnitChecks.Lengths(a, z, d);
         if (g.Length < a.Length) SfnnThrow.Argument("g is shorter than a", nameof(g));
-        for (int i = 0; i < a.Length; i++) d[i] = a[i] + z[i] > 0 ? g[i] : 0f;
+        var x = d[..a.Length];
+        TensorPrimitives.Add(a, z[..a.Length], x);
+        UnitSignals.RectifierGate(x, g[..a.Length], x);
     }
 }
 

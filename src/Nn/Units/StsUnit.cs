@@ -19,7 +19,7 @@ internal sealed record StsUnit : IHiddenUnit
         rng.NextUniform(draw);
         var root = h[..a.Length];
         SqrtSigmoid(a, root);
-        for (int i = 0; i < draw.Length; i++) draw[i] = draw[i] < root[i] ? 1f : 0f;
+        UnitSignals.Below(draw, root, draw);
         Output(a, b, h);
     }
 
@@ -36,11 +36,7 @@ internal sealed record StsUnit : IHiddenUnit
     {
         UnitChecks.Lengths(a, b, d);
         if (g.Length < a.Length) SfnnThrow.Argument("g is shorter than a", nameof(g));
-        for (int i = 0; i < a.Length; i++)
-        {
-            float p = 1f / (1f + MathF.Exp(-a[i]));
-            d[i] = b[i] * MathF.Sqrt(p) * (1f - p) * 0.5f * g[i];
-        }
+        UnitSignals.StsSlope(a, b[..a.Length], g[..a.Length], d[..a.Length]);
     }
 
     static void SqrtSigmoid(ReadOnlySpan<float> a, Span<float> root)

@@ -222,6 +222,32 @@ public sealed class ElementwiseProperties
     }
 
     [Theory, MemberData(nameof(Isas))]
+    public void Unit_signals_match_reference(Isa isa)
+    {
+        using var _ = IsaVariants.Use(isa);
+        ForLengths((n, offset) =>
+        {
+            var x = RandomValues.Uniform(n, n, 3); var g = RandomValues.Uniform(n, n + 1, 5);
+            var u = RandomValues.Uniform(n, n + 2, 1).Select(Math.Abs).ToArray();
+            var t = RandomValues.Uniform(n, n + 3, 1).Select(Math.Abs).ToArray();
+            var coin = x.Select(v => v > 0 ? 1f : 0f).ToArray();
+            var fast = new float[n]; var reference = new float[n];
+
+            UnitSignals.RectifierGate(x, g, fast);
+            UnitSignals.RectifierGateReference(x, g, reference);
+            Assert.Equal(reference, fast); // a select: the same bits on every path
+            UnitSignals.Below(u, t, fast);
+            UnitSignals.BelowReference(u, t, reference);
+            Assert.Equal(reference, fast);
+            UnitSignals.StsSlope(x, coin, g, fast);
+            UnitSignals.StsSlopeReference(x, coin, g, reference);
+            Close(fast, reference, 1e-5, 1e-7); // the vector paths' sigmoid is FastExp's
+            UnitSignals.StsSlope(x, coin, g, g); // in place
+            Close(g, reference, 1e-5, 1e-7);
+        });
+    }
+
+    [Theory, MemberData(nameof(Isas))]
     public void LogSumExp_softmax_and_log_softmax_match_reference(Isa isa)
     {
         using var _ = IsaVariants.Use(isa);
