@@ -11,14 +11,20 @@ namespace SimdSfnn.Cli.Gsn;
 /// older checkpoint reads as before. Tensors: `gsn.weight.{k}` (n_k, n_{k-1}) for k = 1..K, the
 /// tied weights (the downward map is their transpose), `gsn.bias.{k}` (n_k) for k = 0..K,
 /// `optimizer.velocity`. Metadata: the run's settings, the epochs done, each epoch's training
-/// and held-out loss, and the SHA-256 of the data's IDX files. A run resumes at an epoch
-/// boundary bit for bit: the order and every draw derive from (seed, epoch, example).
+/// and held-out loss, the steps of a run stopped mid-epoch, and the SHA-256 of the data's IDX
+/// files. A run resumes bit for bit: the order and every draw derive from (seed, epoch, example).
 internal sealed record GsnCheckpoint(GsnRunSettings Settings, GsnParameters Theta, float[] Velocity, int EpochsDone,
                                    double[] TrainLoss, double[] HeldOutLoss, string[] DataSha256)
 {
     public const string FileName = "checkpoint.safetensors";
     public const string Format = "simdsfnn-gsn-1";
     const string Sha256Prefix = "sha256.";
+
+    /// Steps of epoch `EpochsDone + 1` already taken (a run stopped mid-epoch by Ctrl-C); 0 at an
+    /// epoch boundary.
+    public int StepsDone { get; init; }
+    /// The sum of those steps' walkback losses, so the epoch's line is the uninterrupted run's.
+    public double EpochLossSum { get; init; }
 
     /// Whether the safetensors file at `path` holds a GSN (false for any other file, readable or not).
     public static bool Is(string path)
@@ -41,6 +47,8 @@ internal sealed record GsnCheckpoint(GsnRunSettings Settings, GsnParameters Thet
         metadata["sizes"] = shape.ToString();
         metadata["units"] = "visible sigmoid, hidden tanh; tied weights: h_k from W_k h_{k-1} + W_{k+1}^T h_{k+1} + b_k";
         metadata["epochsDone"] = EpochsDone.ToString(CultureInfo.InvariantCulture);
+        metadata["stepsDone"] = StepsDone.ToString(CultureInfo.InvariantCulture);
+        metadata["epochLossSum"] = EpochLossSum.ToString("R", CultureInfo.InvariantCulture);
         metadata["trainLoss"] = string.Join(',', TrainLoss.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
         metadata["heldOutLoss"] = string.Join(',', HeldOutLoss.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
         for (int i = 0; i < DataSha256.Length; i++) metadata[Sha256Prefix + MnistFiles.Names[i]] = DataSha256[i];
@@ -67,7 +75,17 @@ internal sealed record GsnCheckpoint(GsnRunSettings Settings, GsnParameters Thet
             : throw new BadInputException($"{path}: GSN checkpoint metadata 'epochsDone' is missing or out of range");
         var sha256 = MnistFiles.Names.Select(n => meta.TryGetValue(Sha256Prefix + n, out var h) && h.Length == 64 && h.All(char.IsAsciiHexDigitLower) ? h
             : throw new BadInputException($"{path}: GSN checkpoint metadata '{Sha256Prefix}{n}' is missing or not a SHA-256")).ToArray();
-        return new GsnCheckpoint(settings, theta, velocity, done, Losses(meta, path, "trainLoss", done), Losses(meta, path, "heldOutLoss", done), sha256);
+        // checkpoints written before runs could stop mid-epoch hold whole epochs
+        int steps = !meta.TryGetValue("stepsDone", out var stepsText) ? 0
+            : int.TryParse(stepsText, NumberStyles.None, CultureInfo.InvariantCulture, out int st) && (st == 0 || done < settings.Epochs) ? st
+            : throw new BadInputException($"{path}: GSN checkpoint metadata 'stepsDone' is '{stepsText}'");
+        double lossSum = !meta.TryGetValue("epochLossSum", out var sumText) ? 0
+            : double.TryParse(sumText, NumberStyles.Float, CultureInfo.InvariantCulture, out double sum) && double.IsFinite(sum) ? sum
+            : throw new BadInputException($"{path}: GSN checkpoint metadata 'epochLossSum' is '{sumText}'");
+        return new GsnCheckpoint(settings, theta, velocity, done, Losses(meta, path, "trainLoss", done), Losses(meta, path, "heldOutLoss", done), sha256)
+        {
+            StepsDone = steps, EpochLossSum = lossSum,
+        };
     }
 
     static double[] Losses(IReadOnlyDictionary<string, string> meta, string path, string key, int epochs)

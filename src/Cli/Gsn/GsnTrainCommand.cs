@@ -14,8 +14,9 @@ namespace SimdSfnn.Cli.Gsn;
 /// `sfnn train --task gsn`: walkback training of a GSN (Bengio et al. 2014, section 7), with no
 /// other option the paper's GSN-2 on MNIST. A line per epoch on stderr with the walkback loss on
 /// the training and held-out examples, a checkpoint after every epoch, and one JSON line on
-/// stdout at the end. `--stop-after N` ends after epoch N and its checkpoint;
-/// `--resume` continues from the last epoch's checkpoint, bit for bit.
+/// stdout at the end. `--stop-after N` ends after epoch N and its checkpoint; Ctrl-C (or
+/// SIGTERM) ends after the current step with a checkpoint of it (exit 130); `--resume`
+/// continues from the checkpoint, bit for bit.
 internal static class GsnTrainCommand
 {
     public static int Run(ArgumentReader args)
@@ -51,9 +52,12 @@ internal static class GsnTrainCommand
             $"training gsn {shape}, walkback {settings.Walkback}, hidden noise {settings.HiddenNoise}, salt-and-pepper {settings.InputNoise}, " +
             $"lr {settings.LearningRate} x {settings.Decay}/epoch, momentum {settings.Momentum}, {settings.Epochs} epochs on {data.Train.Count} examples " +
             $"({data.HeldOut.Count} held out), {settings.Threads} threads; writing to {outDir}"));
+        using var interruption = new Interruption();
         try
         {
-            Console.WriteLine(Train(settings, shape, data, saved, checkpointPath, stopAfter, progress));
+            var summary = Train(settings, shape, data, saved, checkpointPath, stopAfter, progress, interruption.Token);
+            if (summary is null) return Interruption.ExitCode;
+            Console.WriteLine(summary);
             return 0;
         }
         catch when (created && !File.Exists(checkpointPath))
@@ -63,8 +67,11 @@ internal static class GsnTrainCommand
         }
     }
 
-    static string Train(GsnRunSettings settings, GsnShape shape, GsnData data, GsnCheckpoint? saved, string checkpointPath, int stopAfter, Progress progress)
+    /// The summary line, or null when Ctrl-C (or SIGTERM) stopped the run with a checkpoint.
+    static string? Train(GsnRunSettings settings, GsnShape shape, GsnData data, GsnCheckpoint? saved, string checkpointPath, int stopAfter,
+                         Progress progress, CancellationToken cancel)
     {
+        var pause = PausePoint.FromEnvironment(progress, cancel);
         var theta = saved?.Theta ?? new GsnParameters(shape);
         if (saved is null) theta.Initialize(settings.Seed);
         using var pool = new WorkerPool(settings.Threads);
@@ -80,15 +87,28 @@ internal static class GsnTrainCommand
             var clock = Stopwatch.StartNew();
             Trainer.Shuffle(order, settings.Seed, epoch);
             float rate = settings.RateAt(epoch);
-            double sum = 0;
-            for (int start = 0; start < order.Length; start += settings.Batch)
+            bool resumed = saved is not null && epoch == saved.EpochsDone;
+            double sum = resumed ? saved!.EpochLossSum : 0;
+            int steps = (order.Length + settings.Batch - 1) / settings.Batch;
+            for (int start = resumed ? saved!.StepsDone * settings.Batch : 0; start < order.Length; start += settings.Batch)
             {
                 int count = Math.Min(settings.Batch, order.Length - start);
                 sum += step.ComputeAndStep(theta, data.Train, order, start, count, epoch, rate);
                 if (!step.Finite)
                     throw new DivergedException($"training diverged at epoch {epoch + 1}, step {start / settings.Batch + 1}; " +
                                                 $"{(File.Exists(checkpointPath) ? $"the last good checkpoint {checkpointPath} is kept" : "no checkpoint had been written yet")}; try a smaller --lr (now {settings.LearningRate.ToString(CultureInfo.InvariantCulture)})");
-                progress.Step(epoch, settings.Epochs, start / settings.Batch + 1, (order.Length + settings.Batch - 1) / settings.Batch, clock.Elapsed.TotalSeconds);
+                int done = start / settings.Batch + 1;
+                progress.Step(epoch, settings.Epochs, done, steps, clock.Elapsed.TotalSeconds);
+                pause.At("step", epoch + 1, done);
+                if (cancel.IsCancellationRequested && done < steps)
+                {
+                    new GsnCheckpoint(settings, theta, step.Velocity, epoch, [.. trainLoss], [.. heldOutLoss], data.DataSha256)
+                    {
+                        StepsDone = done, EpochLossSum = sum,
+                    }.Save(checkpointPath);
+                    progress.Message($"interrupted: epoch {epoch + 1}, step {done} of {steps} is saved in {checkpointPath}; continue with --resume");
+                    return null;
+                }
             }
             double trainSeconds = clock.Elapsed.TotalSeconds;
             trainLoss.Add(sum / order.Length);
@@ -101,6 +121,12 @@ internal static class GsnTrainCommand
             progress.Message(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {epoch + 1}/{settings.Epochs}  walkback loss {trainLoss[^1]:F5}  held-out {heldOutLoss[^1]:F5}  lr {rate:G4}  " +
                 $"{order.Length / trainSeconds:F0} ex/s  {trainSeconds:F2} s train  {clock.Elapsed.TotalSeconds:F2} s"));
+            pause.At("epoch", epoch + 1);
+            if (cancel.IsCancellationRequested && epoch + 1 < settings.Epochs)
+            {
+                progress.Message($"interrupted: epoch {epoch + 1} is saved in {checkpointPath}; continue with --resume");
+                return null;
+            }
         }
         var summary = new JsonObject
         {

@@ -60,6 +60,23 @@ public static class Sfnn
     }
 
     /// Sends a POSIX signal (`INT`, `KILL`) with /bin/kill: `Process.Kill` only sends SIGKILL.
+    /// Reads the run's stderr up to the line `expected` (a pause point's `paused at ...`).
+    public static void WaitFor(Process process, string expected)
+    {
+        while (process.StandardError.ReadLine() is { } line)
+            if (line == expected) return;
+        throw new Xunit.Sdk.XunitException($"sfnn ended before it printed '{expected}': exit {(process.WaitForExit(10_000) ? process.ExitCode : -1)}");
+    }
+
+    /// Runs `args` to the pause point `point`, sends SIGINT there, and returns how the run ended.
+    public static SfnnResult InterruptAt(IEnumerable<string> args, string point)
+    {
+        var process = Start(args, pause: point);
+        WaitFor(process, $"paused at {point}");
+        Signal(process, "INT");
+        return Finish(process);
+    }
+
     public static void Signal(Process process, string signal)
     {
         using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, process.Id.ToString()]) { UseShellExecute = false })!;

@@ -25,10 +25,7 @@ public sealed class InterruptTests
         var split = new TrainRun(Data, Options);
         Assert.Equal(0, whole.Run().ExitCode);
 
-        var process = Sfnn.Start(split.Args(), pause: point);
-        WaitFor(process, $"paused at {point}");
-        Sfnn.Signal(process, "INT");
-        var interrupted = Sfnn.Finish(process);
+        var interrupted = Sfnn.InterruptAt(split.Args(), point);
 
         Assert.True(interrupted.ExitCode == 130, interrupted.ToString());
         Assert.Contains("interrupted", interrupted.Stderr);
@@ -68,7 +65,7 @@ public sealed class InterruptTests
         {
             bool resume = File.Exists(killed.CheckpointPath);
             var process = Sfnn.Start(resume ? killed.Args("--resume") : killed.Args(), pause: point);
-            WaitFor(process, $"paused at {point}");
+            Sfnn.WaitFor(process, $"paused at {point}");
             Sfnn.Signal(process, "KILL");
             Sfnn.Finish(process);
             if (epochsAfter is null) Assert.False(File.Exists(killed.CheckpointPath), point);
@@ -114,13 +111,5 @@ public sealed class InterruptTests
         o.Remove("secondsPerEpoch");
         o.Remove("checkpoint");
         return o.ToJsonString();
-    }
-
-    /// Blocks until the CLI prints the line `expected` on stderr; fails if it ends first.
-    static void WaitFor(Process process, string expected)
-    {
-        while (process.StandardError.ReadLine() is { } line)
-            if (line == expected) return;
-        throw new Xunit.Sdk.XunitException($"sfnn ended before it printed '{expected}': exit {(process.WaitForExit(10_000) ? process.ExitCode : -1)}");
     }
 }
