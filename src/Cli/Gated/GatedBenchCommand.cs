@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using SimdSfnn.Cli.Options;
@@ -13,13 +12,15 @@ namespace SimdSfnn.Cli.Gated;
 /// `o = V^T m + bo`, forward and backward) over one minibatch on one thread, computed over each
 /// row's active gates only (`GatedLayers.Sparse*`) against the dense products of the same layers
 /// (`GatedLayers.Dense*`, MatMul over all gates), with a fraction F of each row's gates forced on
-/// (chosen at random, values in (0, 1]). Prints the medians of `--rounds` rounds of `--steps`
-/// minibatches and `speedupOverDense` (forward and backward; `forwardSpeedupOverDense`: the test-time pass).
+/// (chosen at random, values in (0, 1]). Prints the medians of `--rounds` alternated rounds of
+/// `--steps` minibatches, in thread CPU time, and `speedupOverDense` (forward and backward; `forwardSpeedupOverDense`: the test-time pass).
 internal static class GatedBenchCommand
 {
     public static int Run(ArgumentReader args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        // the gater does not change the gated layers' work; it is checked, and named in the JSON
+        var gater = GatedOptions.Gater(args);
         double fraction = args.Number("gates-on", 0.1, 0, 1, minExclusive: true);
         int batch = args.Count("batch", 32, 1, 10_000);
         int steps = args.Count("steps", 50, 1, 1_000_000);
@@ -70,11 +71,12 @@ internal static class GatedBenchCommand
             GatedLayers.DenseBackward(x, h, H, m, go, B, theta, gradient, gm, gh);
         }
 
-        double sparse = Median(SparseStep, steps, rounds, gradient), dense = Median(DenseStep, steps, rounds, gradient);
-        double sparseForward = Median(SparseForward, steps, rounds, gradient), denseForward = Median(DenseForward, steps, rounds, gradient);
+        var (sparse, dense) = Medians(SparseStep, DenseStep, steps, rounds, gradient);
+        var (sparseForward, denseForward) = Medians(SparseForward, DenseForward, steps, rounds, gradient);
         var json = new JsonObject
         {
             ["task"] = "gated",
+            ["gater"] = gater.Name,
             ["sizes"] = shape.ToString(),
             ["batch"] = B,
             ["gatesOn"] = JsonLine.Number(on / (double)G),
@@ -94,19 +96,33 @@ internal static class GatedBenchCommand
         return 0;
     }
 
-    /// The median over `rounds` of the seconds per call of `work`, after a warm-up.
-    static double Median(Action work, int steps, int rounds, GatedParameters gradient)
+    /// The medians over `rounds` of the seconds of this thread's CPU time per call of `a` and of
+    /// `b`, timed in alternated rounds after a warm-up: on a machine shared with other work, CPU
+    /// time leaves out the time the thread waited, and alternation gives both the same conditions.
+    static (double A, double B) Medians(Action a, Action b, int steps, int rounds, GatedParameters gradient)
     {
-        for (int i = 0; i < Math.Max(3, steps / 5); i++) work();
-        var times = new double[rounds];
+        for (int i = 0; i < Math.Max(3, steps / 5); i++)
+        {
+            a();
+            b();
+        }
+        var timesA = new double[rounds];
+        var timesB = new double[rounds];
         for (int r = 0; r < rounds; r++)
         {
-            Array.Clear(gradient.Data);
-            long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < steps; i++) work();
-            times[r] = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency / steps;
+            timesA[r] = Seconds(a, steps, gradient);
+            timesB[r] = Seconds(b, steps, gradient);
         }
-        Array.Sort(times);
-        return times[rounds / 2];
+        Array.Sort(timesA);
+        Array.Sort(timesB);
+        return (timesA[rounds / 2], timesB[rounds / 2]);
+    }
+
+    static double Seconds(Action work, int steps, GatedParameters gradient)
+    {
+        Array.Clear(gradient.Data);
+        long start = Commands.ThreadCpu.Nanoseconds();
+        for (int i = 0; i < steps; i++) work();
+        return (Commands.ThreadCpu.Nanoseconds() - start) * 1e-9 / steps;
     }
 }
