@@ -94,6 +94,10 @@ internal static class GatedTrainCommand
                 $"epoch {epoch + 1}/{epochs}  loss {loss / order.Length:F4}  gates on {100 * on / steps:F1}%  held-out error {100 * heldOutError:F2}% " +
                 $"({100 * heldOutOn:F1}% on, threshold {threshold:G4})  {order.Length / trainSeconds:F0} ex/s  {trainSeconds:F1} s"));
         }
+        // a diagnostic beside the spec's test: the same gates on, at 1 instead of E[h | a]
+        step.BinaryTestGates = true;
+        double binaryError = 1 - step.Evaluate(theta, data.Test, 0, data.Test.Count, threshold) / (double)data.Test.Count;
+        step.BinaryTestGates = false;
         double testError = 1 - step.Evaluate(theta, data.Test, 0, data.Test.Count, threshold) / (double)data.Test.Count;
         var summary = new JsonObject
         {
@@ -107,6 +111,7 @@ internal static class GatedTrainCommand
             ["testError"] = JsonLine.Number(testError),
             ["sparsity"] = JsonLine.Number(step.FractionOn),
             ["threshold"] = JsonLine.Number(threshold, 8),
+            ["testErrorBinaryGates"] = JsonLine.Number(binaryError),
             ["secondsPerEpoch"] = JsonLine.Number(seconds / epochs),
             ["log"] = Path.Combine(outDir, "log.jsonl"),
         };

@@ -50,6 +50,8 @@ internal sealed class GatedPass
     /// True: a training forward reuses the last one's noise (`IHiddenUnit.Output`) instead of drawing
     /// it; finite differences with the noise held (STS's `b` would otherwise flip with `a`).
     public bool HoldNoise { get; set; }
+    /// True: the test-time gates above the threshold are 1, not `E[h | a]` (`Gater.TestGate`).
+    public bool BinaryTestGates { get; set; }
     /// The weights packed from the theta the next passes use (`GatedLayouts.Prepare`), or null to multiply by theta itself.
     public GatedLayouts? Layouts { get; set; }
     /// After a training forward: `sum_r E[h_ri | a]` over this pass's rows (the KL penalty's batch mean, before the division).
@@ -95,7 +97,7 @@ internal sealed class GatedPass
                 TensorPrimitives.Sigmoid(ar, pr);
                 TensorPrimitives.Add(GateMeanSum, pr, GateMeanSum);
             }
-            else gater.TestGate(ar, threshold, hr);
+            else gater.TestGate(ar, threshold, hr, BinaryTestGates);
         }
         active.Build(h.AsSpan(0, rows * G), rows);
         GatesOn = active.Count;

@@ -71,6 +71,15 @@ internal sealed class GatedStep : IShardedWork
     public float L1Weight { get; private set; }
     /// After a step or an evaluation: the fraction of gates that were non-zero.
     public double FractionOn { get; private set; }
+    /// Evaluations with the gates above the threshold at 1 instead of `E[h | a]` (a diagnostic).
+    public bool BinaryTestGates
+    {
+        get => passes[0].BinaryTestGates;
+        set
+        {
+            foreach (var pass in passes) pass.BinaryTestGates = value;
+        }
+    }
     /// After `ComputeAndStep`: whether every gradient entry and parameter is finite.
     public bool Finite { get; private set; }
 

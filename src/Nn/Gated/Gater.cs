@@ -52,13 +52,14 @@ internal sealed class Gater
     }
 
     /// The deterministic test-time gate: `E[h | a]` (for st the probability `sigmoid(a)`), then 0
-    /// where it is below `threshold`.
-    public void TestGate(ReadOnlySpan<float> a, float threshold, Span<float> h)
+    /// where it is below `threshold`; `binary`: 1 where it is not (a diagnostic: st's training
+    /// forward gates by 0 or 1, its test-time forward by the probability).
+    public void TestGate(ReadOnlySpan<float> a, float threshold, Span<float> h, bool binary = false)
     {
         Unit.Mean(a, h);
         var row = h[..a.Length];
         for (int i = 0; i < row.Length; i++)
-            if (row[i] < threshold) row[i] = 0f;
+            row[i] = row[i] < threshold ? 0f : binary ? 1f : row[i];
     }
 
     /// `E[h | a]` of one row, the gate values whose quantile sets the threshold.

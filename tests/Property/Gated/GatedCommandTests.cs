@@ -26,6 +26,7 @@ public sealed class GatedCommandTests
         Assert.Equal(gater, o.GetProperty("gater").GetString());
         Assert.Equal("64-8-40x40-4", o.GetProperty("sizes").GetString());
         Assert.InRange(o.GetProperty("testError").GetDouble(), 0, 1);
+        Assert.InRange(o.GetProperty("testErrorBinaryGates").GetDouble(), 0, 1);
         // the threshold is tuned on the 40 held-out digits so that a tenth of their gates are on
         Assert.InRange(o.GetProperty("sparsity").GetDouble(), 0.02, 0.3);
         Assert.True(o.GetProperty("threshold").GetDouble() > 0);
