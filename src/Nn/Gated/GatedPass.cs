@@ -52,6 +52,8 @@ internal sealed class GatedPass
     public bool HoldNoise { get; set; }
     /// True: the test-time gates above the threshold are 1, not `E[h | a]` (`Gater.TestGate`).
     public bool BinaryTestGates { get; set; }
+    /// True: the KL penalty's statistic is `P(h > 0) = sqrt(p)` (sts), held in the `p` buffer, not `p`.
+    public bool KlOnNonzero { get; set; }
     /// The weights packed from the theta the next passes use (`GatedLayouts.Prepare`), or null to multiply by theta itself.
     public GatedLayouts? Layouts { get; set; }
     /// After a training forward: `sum_r E[h_ri | a]` over this pass's rows (the KL penalty's batch mean, before the division).
@@ -95,6 +97,7 @@ internal sealed class GatedPass
                 else gater.Unit.Sample(ar, ref streams[r], noise.AsSpan(r * G, G), hr);
                 var pr = p.AsSpan(r * G, G);
                 TensorPrimitives.Sigmoid(ar, pr);
+                if (KlOnNonzero) TensorPrimitives.Sqrt(pr, pr); // q is the mean of P(h > 0) = sqrt(p)
                 TensorPrimitives.Add(GateMeanSum, pr, GateMeanSum);
             }
             else gater.TestGate(ar, threshold, hr, BinaryTestGates);
@@ -150,7 +153,8 @@ internal sealed class GatedPass
             var dr = d2.AsSpan(r * G, G);
             if (!gater.KlPenalty) TensorPrimitives.Add(ghr, penalty, ghr);
             gater.Signal(ar, noise.AsSpan(r * G, G), ghr, dr);
-            if (gater.KlPenalty) Gater.AddSigmoidSlopeTerm(p.AsSpan(r * G, G), klSlope, penalty, dr);
+            if (gater.KlPenalty && KlOnNonzero) Gater.AddRootSlopeTerm(p.AsSpan(r * G, G), klSlope, penalty, dr);
+            else if (gater.KlPenalty) Gater.AddSigmoidSlopeTerm(p.AsSpan(r * G, G), klSlope, penalty, dr);
             TensorPrimitives.Add(gradient.B2, dr, gradient.B2);
         }
         // gater: G(W2) += d2^T t, gt = d2 W2, ga1 = gt (1 - t^2), G(W1) += ga1^T x

@@ -57,7 +57,11 @@ internal sealed class GatedStep : IShardedWork
         Velocity = new float[Gradient.Data.Length];
         L1Weight = settings.SparsityWeight;
         layouts = new GatedLayouts(shape, expert: gater.NeedsEveryExpert);
-        foreach (var pass in passes) pass.Layouts = layouts;
+        foreach (var pass in passes)
+        {
+            pass.Layouts = layouts;
+            pass.KlOnNonzero = settings.KlOnNonzero && gater.KlPenalty && !gater.Unit.IsBinary;
+        }
     }
 
     public GatedShape Shape { get; }

@@ -77,4 +77,10 @@ internal sealed class Gater
         // d += weight * slope_i * p (1 - p): the penalty reaches a through E[h] = p = sigmoid(a)
         for (int i = 0; i < p.Length; i++) d[i] += weight * klSlope[i] * p[i] * (1 - p[i]);
     }
+
+    internal static void AddRootSlopeTerm(ReadOnlySpan<float> root, ReadOnlySpan<float> klSlope, float weight, Span<float> d)
+    {
+        // d += weight * slope_i * d sqrt(p) / da, with d sqrt(p) / da = sqrt(p) (1 - p) / 2 and p = root^2
+        for (int i = 0; i < root.Length; i++) d[i] += weight * klSlope[i] * root[i] * (1 - root[i] * root[i]) * 0.5f;
+    }
 }

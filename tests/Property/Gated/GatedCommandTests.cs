@@ -50,6 +50,8 @@ public sealed class GatedCommandTests
     [InlineData("train", "--lr", "0")]
     [InlineData("train", "--estimator", "G3")]
     [InlineData("train", "--gates", "0")]
+    [InlineData("train", "--sts-target", "nonzero")] // the default gater is st
+    [InlineData("train", "--sts-target", "median")]
     [InlineData("bench", "--gates-on", "0")]
     [InlineData("bench", "--gates-on", "1.5")]
     [InlineData("bench", "--gater", "nope")]
