@@ -23,6 +23,7 @@ internal static class BenchCommand
     {
         var args = new ArgumentReader(rest, ["phases"]);
         if (args.Text("task") == "gsn") return GsnBenchCommand.Run(args); // a model family of its own (issue 17)
+        if (args.Text("task") == "gated") return Gated.GatedBenchCommand.Run(args); // conditional computation (issue 18)
         var task = CommonOptions.Task(args);
         var estimatorKind = CommonOptions.Estimator(args);
         int samples = args.Count("samples", estimatorKind == EstimatorKind.Deterministic ? 1 : 20, 1, 100_000);

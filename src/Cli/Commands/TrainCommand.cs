@@ -21,6 +21,7 @@ internal static class TrainCommand
     {
         var args = new ArgumentReader(rest, ["resume", "firing-two-sided"]);
         if (args.Text("task") == "gsn") return GsnTrainCommand.Run(args); // a model family of its own (issue 17)
+        if (args.Text("task") == "gated") return Gated.GatedTrainCommand.Run(args); // conditional computation (issue 18)
         var settings = CommonOptions.Training(args);
         bool resume = args.Flag("resume");
         string? outDir = args.Text("out");

@@ -15,7 +15,8 @@ internal static class CommandHelp
         ["train"] = $"usage: sfnn train {Common} [--data DIR] [--out DIR] [--resume] [--stop-after N] [--noise X] [--c X] " +
                     "[--eval-samples M] [--monitor-samples M] [--train-limit N] [--hold-out N] [--firing-rate R [--firing-step X] [--firing-two-sided]]; " +
                     "sfnn train --task gsn [--layers 1500,1500] [--walkback N] [--hidden-noise X] [--input-noise X] [--decay X] [--lr X] " +
-                    "[--batch B] [--epochs N] [--seed S] [--threads T] [--train-limit N] [--held-out-limit N] [--data DIR] [--out DIR] [--resume] [--stop-after N]",
+                    "[--batch B] [--epochs N] [--seed S] [--threads T] [--train-limit N] [--held-out-limit N] [--data DIR] [--out DIR] [--resume] [--stop-after N]; " +
+                    Gated.GatedHelp.Train,
         ["eval"] = "usage: sfnn eval CHECKPOINT [--samples M] [--curve] [--out DIR] [--data DIR] [--threads T] [--seed S]; " +
                    "of a GSN checkpoint: sfnn eval CHECKPOINT [--steps N] [--digits I] [--seed S] [--sigma X] [--limit N] [--threads T] [--data DIR]",
         ["sample"] = "usage: sfnn sample CHECKPOINT [--digits 0,1,2 | --ambiguous N [--search N]] [--completions K] [--out FILE.png] [--seed S] [--data DIR]; " +
@@ -26,7 +27,7 @@ internal static class CommandHelp
                         "[--emit parallel|slurm | --run ID] | sfnn reproduce --merge DIR... [--out DIR]",
         ["bench"] = $"usage: sfnn bench {Common} [--steps N] [--rounds R] [--epoch-size N] [--phases]; " +
                     "sfnn bench --task gsn [--layers 1500,1500] [--walkback N] [--hidden-noise X] [--input-noise X] [--lr X] [--batch B] " +
-                    "[--threads T] [--steps N] [--rounds R] [--epoch-size N]",
+                    "[--threads T] [--steps N] [--rounds R] [--epoch-size N]; " + Gated.GatedHelp.Bench,
     };
 
     /// True when `args` (a command's arguments) ask for help.

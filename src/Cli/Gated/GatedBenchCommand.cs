@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using SimdSfnn.Cli.Options;
+using SimdSfnn.Cli.Output;
+using SimdSfnn.Nn.Gated;
+using SimdSfnn.Tensors;
+
+namespace SimdSfnn.Cli.Gated;
+
+/// `sfnn bench --task gated [--gates-on F]`: times the gated layers of the conditional-computation
+/// classifier (the expert layer `H = We x + be`, the gating `m = H * h` and the output map
+/// `o = V^T m + bo`, forward and backward) over one minibatch on one thread, computed over each
+/// row's active gates only (`GatedLayers.Sparse*`) against the dense products of the same layers
+/// (`GatedLayers.Dense*`, MatMul over all gates), with a fraction F of each row's gates forced on
+/// (chosen at random, values in (0, 1]). Prints the medians of `--rounds` alternated rounds of
+/// `--steps` minibatches, in thread CPU time, and `speedupOverDense` (forward and backward; `forwardSpeedupOverDense`: the test-time pass).
+internal static class GatedBenchCommand
+{
+    public static int Run(ArgumentReader args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        // the gater does not change the gated layers' work; it is checked, and named in the JSON
+        var gater = GatedOptions.Gater(args);
+        double fraction = args.Number("gates-on", 0.1, 0, 1, minExclusive: true);
+        int batch = args.Count("batch", 32, 1, 10_000);
+        int steps = args.Count("steps", 50, 1, 1_000_000);
+        int rounds = args.Count("rounds", 5, 1, 1000);
+        var shape = GatedOptions.Shape(args, 784, 10);
+        args.Expect("task", "threads");
+        args.RefuseUnknown(0);
+
+        int B = batch, D = shape.Inputs, G = shape.Gates, C = shape.Classes;
+        int on = Math.Max(1, (int)Math.Round(fraction * G));
+        var random = new Random(7);
+        var theta = new GatedParameters(shape);
+        theta.Initialize(1, 0f);
+        var gradient = new GatedParameters(shape);
+        var x = new float[B * D];
+        for (int i = 0; i < x.Length; i++) x[i] = random.NextDouble() < 0.8 ? 0 : (float)random.NextDouble();
+        var h = new float[B * G];
+        var active = new ActiveGates(B, G);
+        var pick = Enumerable.Range(0, G).ToArray();
+        for (int r = 0; r < B; r++)
+        {
+            random.Shuffle(pick);
+            foreach (int i in pick.AsSpan(0, on)) h[r * G + i] = 1f - (float)random.NextDouble();
+        }
+        var go = new float[B * C];
+        for (int i = 0; i < go.Length; i++) go[i] = (float)(random.NextDouble() - 0.5);
+        var o = new float[B * C];
+        var H = new float[B * G];
+        var m = new float[B * G];
+        var gm = new float[B * G];
+        var gh = new float[B * G];
+
+        // the lists are built in every timed call: the sparse path's own overhead
+        void SparseForward()
+        {
+            active.Build(h, B);
+            GatedLayers.SparseForward(x, h, B, active, theta, H, o);
+        }
+        void SparseStep()
+        {
+            SparseForward();
+            GatedLayers.SparseBackward(x, h, B, active, H, go, theta, gradient, gh);
+        }
+        void DenseForward() => GatedLayers.DenseForward(x, h, B, theta, H, m, o);
+        void DenseStep()
+        {
+            DenseForward();
+            GatedLayers.DenseBackward(x, h, H, m, go, B, theta, gradient, gm, gh);
+        }
+
+        var (sparse, dense) = Medians(SparseStep, DenseStep, steps, rounds, gradient);
+        var (sparseForward, denseForward) = Medians(SparseForward, DenseForward, steps, rounds, gradient);
+        var json = new JsonObject
+        {
+            ["task"] = "gated",
+            ["gater"] = gater.Name,
+            ["sizes"] = shape.ToString(),
+            ["batch"] = B,
+            ["gatesOn"] = JsonLine.Number(on / (double)G),
+            ["threads"] = 1,
+            ["kernel"] = KernelIsa.Current.ToString(),
+            ["sparseSeconds"] = JsonLine.Number(sparse, 9),
+            ["denseSeconds"] = JsonLine.Number(dense, 9),
+            ["speedupOverDense"] = JsonLine.Number(dense / sparse, 3),
+            ["sparseForwardSeconds"] = JsonLine.Number(sparseForward, 9),
+            ["denseForwardSeconds"] = JsonLine.Number(denseForward, 9),
+            ["forwardSpeedupOverDense"] = JsonLine.Number(denseForward / sparseForward, 3),
+        };
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"gated layers {D}->{G}x{G}->{C}, batch {B}, {on} of {G} gates on, one thread ({KernelIsa.Current}): forward and backward " +
+            $"{sparse * 1e3:F3} ms sparse, {dense * 1e3:F3} ms dense ({dense / sparse:F2}x); forward {sparseForward * 1e3:F3} ms, {denseForward * 1e3:F3} ms ({denseForward / sparseForward:F2}x)"));
+        Console.WriteLine(JsonLine.Write(json));
+        return 0;
+    }
+
+    /// The medians over `rounds` of the seconds of this thread's CPU time per call of `a` and of
+    /// `b`, timed in alternated rounds after a warm-up: on a machine shared with other work, CPU
+    /// time leaves out the time the thread waited, and alternation gives both the same conditions.
+    static (double A, double B) Medians(Action a, Action b, int steps, int rounds, GatedParameters gradient)
+    {
+        for (int i = 0; i < Math.Max(3, steps / 5); i++)
+        {
+            a();
+            b();
+        }
+        var timesA = new double[rounds];
+        var timesB = new double[rounds];
+        for (int r = 0; r < rounds; r++)
+        {
+            timesA[r] = Seconds(a, steps, gradient);
+            timesB[r] = Seconds(b, steps, gradient);
+        }
+        Array.Sort(timesA);
+        Array.Sort(timesB);
+        return (timesA[rounds / 2], timesB[rounds / 2]);
+    }
+
+    static double Seconds(Action work, int steps, GatedParameters gradient)
+    {
+        Array.Clear(gradient.Data);
+        long start = Commands.ThreadCpu.Nanoseconds();
+        for (int i = 0; i < steps; i++) work();
+        return (Commands.ThreadCpu.Nanoseconds() - start) * 1e-9 / steps;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using SimdSfnn.Cli.Options;
+using SimdSfnn.Cli.Output;
+using SimdSfnn.Cli.Training;
+using SimdSfnn.IO;
+using SimdSfnn.Nn.Gated;
+using SimdSfnn.Nn.Workers;
+
+namespace SimdSfnn.Cli.Gated;
+
+/// `sfnn train --task gated --gater st|noisy-relu|sts`: the conditional-computation classifier of
+/// 1308.3432 section 5 (units.md, "The conditional-computation experiment"): SGD, lr 0.1,
+/// minibatch 32, max-norm 2, on train[0:50000]. After every epoch the test-time threshold is tuned
+/// on train[50000:60000] so that 10% of the gates are on, and the held-out error is measured with
+/// it; a line per epoch on stderr (loss, fraction of gates on in training, held-out error), and
+/// one JSON line on stdout at the end with the test error, the test-time fraction of gates on
+/// (`sparsity`) and the threshold. Each epoch appends a line to `<out>/log.jsonl`.
+internal static class GatedTrainCommand
+{
+    public static int Run(ArgumentReader args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var gater = GatedOptions.Gater(args);
+        var settings = GatedOptions.Settings(args, gater);
+        double lr = args.Number("lr", 0.1, 0, 100, minExclusive: true);
+        int epochs = args.Count("epochs", 10, 1, 100_000);
+        int batch = args.Count("batch", 32, 1, 100_000);
+        ulong seed = args.Seed("seed", 1);
+        int threads = CommonOptions.Threads(args);
+        int trainLimit = args.Count("train-limit", 0, 0);
+        string? outDir = args.Text("out");
+        int? hidden = args.Has("hidden") ? args.Count("hidden", 400, 1, 100_000) : null;
+        int? gates = args.Has("gates") ? args.Count("gates", 2000, 1, 100_000) : null;
+        args.Expect("data", "task", "hidden", "gates");
+        args.RefuseUnknown(0);
+
+        var progress = Progress.ForStandardError();
+        var data = GatedData.Load(CommonOptions.Data(args, progress), trainLimit);
+        if (batch > data.Train.Count) throw new BadInputException($"option --batch {batch} is larger than the {data.Train.Count} training examples");
+        var shape = new GatedShape(data.Train.Inputs, hidden ?? 400, gates ?? 2000, data.Classes);
+        if (shape.ParameterCount > 1L << 28) throw new BadInputException($"the gated net {shape} has {shape.ParameterCount} parameters; at most {1L << 28} are supported");
+
+        outDir ??= Path.Combine("runs", $"gated-{gater.Name}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        Directory.CreateDirectory(outDir);
+        progress.Message(string.Create(CultureInfo.InvariantCulture,
+            $"training gated {shape} with the {gater.Name} gater, lr {lr}, momentum {settings.Momentum}, batch {batch}, max-norm {settings.MaxNorm}, " +
+            $"{epochs} epochs on {data.Train.Count} examples ({data.HeldOut.Count} held out), {threads} threads; writing to {outDir}"));
+
+        var theta = new GatedParameters(shape);
+        theta.Initialize(seed, gater.InitialBias);
+        using var pool = new WorkerPool(threads);
+        var step = new GatedStep(shape, gater, pool, batch, seed, settings);
+        var order = new int[data.Train.Count];
+        var values = new float[Math.Min(data.HeldOut.Count, 10_000) * shape.Gates];
+        float threshold = 0;
+        double seconds = 0;
+        using var log = new StreamWriter(Path.Combine(outDir, "log.jsonl"), append: false);
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            Trainer.Shuffle(order, seed, epoch);
+            double loss = 0, on = 0;
+            int steps = 0;
+            for (int start = 0; start < order.Length; start += batch)
+            {
+                int count = Math.Min(batch, order.Length - start);
+                loss += step.ComputeAndStep(theta, data.Train, order, start, count, epoch, (float)lr);
+                on += step.FractionOn;
+                steps++;
+                if (!step.Finite) throw new DivergedException($"training diverged at epoch {epoch + 1}, step {steps}; try a smaller --lr (now {lr.ToString(CultureInfo.InvariantCulture)})");
+                progress.Step(epoch, epochs, steps, (order.Length + batch - 1) / batch, clock.Elapsed.TotalSeconds);
+            }
+            double trainSeconds = clock.Elapsed.TotalSeconds;
+            seconds += trainSeconds;
+            threshold = GatedThreshold.Tune(step, theta, data.HeldOut, values);
+            double heldOutError = 1 - step.Evaluate(theta, data.HeldOut, 0, data.HeldOut.Count, threshold) / (double)data.HeldOut.Count;
+            double heldOutOn = step.FractionOn;
+            var line = new JsonObject
+            {
+                ["epoch"] = epoch + 1,
+                ["loss"] = JsonLine.Number(loss / order.Length),
+                ["trainGatesOn"] = JsonLine.Number(on / steps),
+                ["heldOutError"] = JsonLine.Number(heldOutError),
+                ["heldOutGatesOn"] = JsonLine.Number(heldOutOn),
+                ["threshold"] = JsonLine.Number(threshold, 8),
+                ["l1Weight"] = gater.KlPenalty ? null : JsonLine.Number(step.L1Weight, 8),
+                ["seconds"] = JsonLine.Number(trainSeconds, 3),
+            };
+            log.WriteLine(JsonLine.Write(line));
+            log.Flush();
+            progress.Message(string.Create(CultureInfo.InvariantCulture,
+                $"epoch {epoch + 1}/{epochs}  loss {loss / order.Length:F4}  gates on {100 * on / steps:F1}%  held-out error {100 * heldOutError:F2}% " +
+                $"({100 * heldOutOn:F1}% on, threshold {threshold:G4})  {order.Length / trainSeconds:F0} ex/s  {trainSeconds:F1} s"));
+        }
+        // a diagnostic beside the spec's test: the same gates on, at 1 instead of E[h | a]
+        step.BinaryTestGates = true;
+        double binaryError = 1 - step.Evaluate(theta, data.Test, 0, data.Test.Count, threshold) / (double)data.Test.Count;
+        step.BinaryTestGates = false;
+        double testError = 1 - step.Evaluate(theta, data.Test, 0, data.Test.Count, threshold) / (double)data.Test.Count;
+        var summary = new JsonObject
+        {
+            ["task"] = "gated",
+            ["gater"] = gater.Name,
+            ["sizes"] = shape.ToString(),
+            ["epochs"] = epochs,
+            ["lr"] = lr,
+            ["momentum"] = JsonLine.Number(settings.Momentum),
+            ["batch"] = batch,
+            ["testError"] = JsonLine.Number(testError),
+            ["sparsity"] = JsonLine.Number(step.FractionOn),
+            ["threshold"] = JsonLine.Number(threshold, 8),
+            ["testErrorBinaryGates"] = JsonLine.Number(binaryError),
+            ["secondsPerEpoch"] = JsonLine.Number(seconds / epochs),
+            ["log"] = Path.Combine(outDir, "log.jsonl"),
+        };
+        Console.WriteLine(JsonLine.Write(summary));
+        return 0;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using SimdSfnn.Property.Cli;
+
+namespace SimdSfnn.Property.Gated;
+
+/// `sfnn train --task gated` and `sfnn bench --task gated` as processes, on the tests' own tiny
+/// synthetic digits: the summary JSON line, the per-epoch log, and one stderr line with exit code 2
+/// for bad options.
+public sealed class GatedCommandTests
+{
+    static readonly string[] Tiny = ["--hidden", "8", "--gates", "40", "--epochs", "2", "--batch", "20", "--threads", "1"];
+
+    [Theory]
+    [InlineData("st")]
+    [InlineData("noisy-relu")]
+    [InlineData("sts")]
+    public void Train_gated_prints_its_summary_as_json(string gater)
+    {
+        string data = SyntheticIdx.Write(train: 240, test: 50), outDir = TempDir.Fresh("gated");
+        var result = Sfnn.Run(["train", "--task", "gated", "--gater", gater, "--data", data, "--out", outDir, .. Tiny]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(Assert.Single(result.StdoutLines));
+        var o = json.RootElement;
+        Assert.Equal("gated", o.GetProperty("task").GetString());
+        Assert.Equal(gater, o.GetProperty("gater").GetString());
+        Assert.Equal("64-8-40x40-4", o.GetProperty("sizes").GetString());
+        Assert.InRange(o.GetProperty("testError").GetDouble(), 0, 1);
+        Assert.InRange(o.GetProperty("testErrorBinaryGates").GetDouble(), 0, 1);
+        // the threshold is tuned on the 40 held-out digits so that a tenth of their gates are on
+        Assert.InRange(o.GetProperty("sparsity").GetDouble(), 0.02, 0.3);
+        Assert.True(o.GetProperty("threshold").GetDouble() > 0);
+        Assert.True(o.GetProperty("secondsPerEpoch").GetDouble() > 0);
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(outDir, "log.jsonl")).Length);
+        Assert.Contains("epoch 2/2", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_gater_it_trains_the_straight_through_one()
+    {
+        string data = SyntheticIdx.Write(train: 240, test: 50);
+        var result = Sfnn.Run(["train", "--task", "gated", "--data", data, "--out", TempDir.Fresh("gated"), .. Tiny]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("\"gater\":\"st\"", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("train", "--gater", "sigmoid")]
+    [InlineData("train", "--lr", "0")]
+    [InlineData("train", "--estimator", "G3")]
+    [InlineData("train", "--gates", "0")]
+    [InlineData("train", "--sts-target", "nonzero")] // the default gater is st
+    [InlineData("train", "--sts-target", "median")]
+    [InlineData("bench", "--gates-on", "0")]
+    [InlineData("bench", "--gates-on", "1.5")]
+    [InlineData("bench", "--gater", "nope")]
+    public void Bad_options_are_one_line_and_exit_2(string command, string option, string value)
+    {
+        string[] rest = command == "train" ? ["--data", SyntheticIdx.Write(train: 60, test: 10), "--out", TempDir.Fresh("gated"), .. Tiny] : ["--steps", "1"];
+        var result = Sfnn.Run([command, "--task", "gated", option, value, .. rest]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(option, Assert.Single(result.StderrLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bench_gated_prints_the_speedup_over_dense_as_json()
+    {
+        var result = Sfnn.Run("bench", "--task", "gated", "--gates", "64", "--batch", "8", "--gates-on", "0.25", "--steps", "2", "--rounds", "1");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(Assert.Single(result.StdoutLines));
+        var o = json.RootElement;
+        Assert.Equal("gated", o.GetProperty("task").GetString());
+        Assert.Equal(0.25, o.GetProperty("gatesOn").GetDouble());
+        Assert.True(o.GetProperty("speedupOverDense").GetDouble() > 0);
+        Assert.True(o.GetProperty("forwardSpeedupOverDense").GetDouble() > 0);
+    }
+}

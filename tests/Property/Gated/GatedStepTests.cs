@@ -1,0 +1,94 @@
+using SimdSfnn.Nn.Gated;
+using SimdSfnn.Nn.Workers;
+using SimdSfnn.Property.Nn;
+
+namespace SimdSfnn.Property.Gated;
+
+/// The gated classifier's training step: it allocates nothing in the steady state (see
+/// `ZeroAllocationTests`), the same seed and thread count give the same bits, it drives the
+/// fraction of gates on towards the 10% target, and it keeps every unit's incoming weights within
+/// the max-norm.
+[Collection(nameof(AllocationCollection))]
+public sealed class GatedStepTests
+{
+    static readonly GatedShape Shape = new(40, 24, 64, 10);
+
+    [Theory]
+    [InlineData("st")]
+    [InlineData("noisy-relu")]
+    [InlineData("sts")]
+    public void Training_step_allocates_nothing(string gaterName)
+    {
+        var gater = Gater.FromName(gaterName)!;
+        var data = GatedTestNets.Data(Shape, 400, seed: 1);
+        var theta = GatedTestNets.RandomParameters(Shape, 2, gater.InitialBias);
+        using var pool = new WorkerPool(2);
+        var step = new GatedStep(Shape, gater, pool, batchSize: 30, seed: 3, new GatedSettings { Momentum = 0.5f });
+        var order = Enumerable.Range(0, data.Count).ToArray();
+        int cursor = 0;
+        void Step()
+        {
+            // batch 30 over 400 examples: the last minibatch of each pass is short (10 examples)
+            int count = Math.Min(30, data.Count - cursor);
+            step.ComputeAndStep(theta, data, order, cursor, count, epoch: 0, 0.05f);
+            cursor = (cursor + count) % data.Count;
+        }
+        var probe = new AllocationProbe(pool.ThreadCount);
+        for (int i = 0; i < 60; i++) Step();
+        long before = probe.Read(pool);
+        for (int i = 0; i < 200; i++) Step();
+        Assert.Equal(0, probe.Read(pool) - before);
+    }
+
+    [Theory]
+    [InlineData("st", 2)]
+    [InlineData("noisy-relu", 2)]
+    [InlineData("sts", 1)]
+    public void Same_seed_and_threads_give_the_same_bits(string gaterName, int threads)
+    {
+        float[] Train()
+        {
+            var gater = Gater.FromName(gaterName)!;
+            var data = GatedTestNets.Data(Shape, 200, seed: 1);
+            var theta = GatedTestNets.RandomParameters(Shape, 2, gater.InitialBias);
+            using var pool = new WorkerPool(threads);
+            var step = new GatedStep(Shape, gater, pool, batchSize: 25, seed: 3, new GatedSettings());
+            var order = Enumerable.Range(0, data.Count).ToArray();
+            for (int epoch = 0; epoch < 2; epoch++)
+                for (int start = 0; start < data.Count; start += 25)
+                    step.ComputeAndStep(theta, data, order, start, 25, epoch, 0.1f);
+            return theta.Data;
+        }
+        Assert.Equal(Train(), Train());
+    }
+
+    [Theory]
+    [InlineData("st")]
+    [InlineData("noisy-relu")]
+    [InlineData("sts")]
+    public void Penalty_pulls_the_gates_towards_the_target_and_max_norm_holds(string gaterName)
+    {
+        var gater = Gater.FromName(gaterName)!;
+        var data = GatedTestNets.Data(Shape, 300, seed: 4);
+        var theta = GatedTestNets.RandomParameters(Shape, 5, gateBias: 1.5f); // far too many gates on
+        using var pool = new WorkerPool(2);
+        var settings = new GatedSettings { MaxNorm = 0.5f, SparsityWeight = gater.KlPenalty ? 1f : 0.01f, L1Factor = 1.05f };
+        var step = new GatedStep(Shape, gater, pool, batchSize: 30, seed: 3, settings);
+        var order = Enumerable.Range(0, data.Count).ToArray();
+        double first = 0;
+        for (int epoch = 0; epoch < 30; epoch++)
+            for (int start = 0; start < data.Count; start += 30)
+            {
+                step.ComputeAndStep(theta, data, order, start, 30, epoch, 0.1f);
+                if (epoch == 0 && start == 0) first = step.FractionOn;
+            }
+        // the mean E[h] is what the KL penalty targets; sts's fraction non-zero is sqrt of it
+        double target = gater.Name == "sts" ? Math.Sqrt(0.1) : 0.1;
+        Assert.True(first > 0.5, $"start {first}");
+        Assert.InRange(step.FractionOn, target - 0.1, target + 0.1);
+        for (int u = 0; u < Shape.Hidden; u++) Assert.True(Norm(theta.W1.Slice(u * Shape.Inputs, Shape.Inputs)) <= 0.5f * 1.0001f);
+        for (int u = 0; u < Shape.Gates; u++) Assert.True(Norm(theta.We.Slice(u * Shape.Inputs, Shape.Inputs)) <= 0.5f * 1.0001f);
+    }
+
+    static float Norm(ReadOnlySpan<float> w) => System.Numerics.Tensors.TensorPrimitives.Norm(w);
+}
