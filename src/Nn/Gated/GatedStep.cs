@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using SimdSfnn.Nn.Training;
 using SimdSfnn.Nn.Workers;
 using SimdSfnn.Tensors;
 
@@ -18,6 +19,7 @@ internal sealed class GatedStep : IShardedWork
     readonly WorkerPool pool;
     readonly GatedPass[] passes;
     readonly GatedParameters[] shardGradients;
+    readonly float[][] shardData; // the shards' gradients as arrays, for the shared update
     readonly double[] shardLoss;
     readonly bool[] sliceFinite;
     readonly float[] klSlope;
@@ -50,6 +52,7 @@ internal sealed class GatedStep : IShardedWork
             passes[s] = new GatedPass(shape, gater, perShard);
             shardGradients[s] = new GatedParameters(shape);
         }
+        shardData = shardGradients.Select(g => g.Data).ToArray();
         shardLoss = new double[pool.ThreadCount];
         sliceFinite = new bool[pool.ThreadCount];
         klSlope = new float[shape.Gates];
@@ -202,23 +205,10 @@ internal sealed class GatedStep : IShardedWork
                                    Gater.KlPenalty ? Settings.SparsityWeight : L1Weight);
     }
 
-    void UpdateSlice(int slice)
-    {
-        var (start, length) = WorkerPool.BlockShare(Gradient.Data.Length, slice, passes.Length);
-        if (length == 0)
-        {
-            sliceFinite[slice] = true;
-            return;
-        }
-        var sum = Gradient.Data.AsSpan(start, length);
-        shardGradients[0].Data.AsSpan(start, length).CopyTo(sum);
-        for (int s = 1; s < shardGradients.Length; s++) TensorPrimitives.Add(sum, shardGradients[s].Data.AsSpan(start, length), sum);
-        TensorPrimitives.Multiply(sum, 1f / batchCount, sum);
-        // MomentumUpdate ascends: v = mu v + lr (-g)
-        bool parametersFinite = MomentumUpdate.Apply(theta.Data.AsSpan(start, length), Velocity.AsSpan(start, length), sum,
-                                                     Settings.Momentum, -rate, out bool gradientFinite);
-        sliceFinite[slice] = parametersFinite && gradientFinite;
-    }
+    // MomentumUpdate ascends: v = mu v + lr (-g)
+    void UpdateSlice(int slice) =>
+        sliceFinite[slice] = ShardedMomentumStep.Apply(slice, passes.Length, shardData, Gradient.Data, batchCount,
+                                                       theta.Data, Velocity, Settings.Momentum, -rate);
 
     void ClampSlice(int slice)
     {

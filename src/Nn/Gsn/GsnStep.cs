@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using SimdSfnn.Nn.Training;
 using SimdSfnn.Nn.Workers;
 using SimdSfnn.Tensors;
 
@@ -17,6 +18,7 @@ public sealed class GsnStep : IShardedWork
     readonly WorkerPool pool;
     readonly GsnChain[] chains;
     readonly GsnParameters[] shardGradients;
+    readonly float[][] shardData; // the shards' gradients as arrays, for the shared update
     readonly double[] shardLoss;
     readonly bool[] sliceFinite;
     readonly Update update;
@@ -47,6 +49,7 @@ public sealed class GsnStep : IShardedWork
             chains[s] = new GsnChain(shape, settings, perShard);
             shardGradients[s] = new GsnParameters(shape);
         }
+        shardData = shardGradients.Select(g => g.Data).ToArray();
         shardLoss = new double[pool.ThreadCount];
         sliceFinite = new bool[pool.ThreadCount];
         Gradient = new GsnParameters(shape);
@@ -148,24 +151,9 @@ public sealed class GsnStep : IShardedWork
         shardLoss[shard] = hi == lo ? 0 : chain.Forward(theta, hi - lo);
     }
 
-    /// Worker `slice`'s whole 16-float blocks of the parameters: the shards' sum in shard order
-    /// over the batch size, then the momentum step.
-    void UpdateSlice(int slice)
-    {
-        var (start, length) = WorkerPool.BlockShare(Gradient.Data.Length, slice, chains.Length);
-        if (length == 0)
-        {
-            sliceFinite[slice] = true;
-            return;
-        }
-        var sum = Gradient.Data.AsSpan(start, length);
-        shardGradients[0].Data.AsSpan(start, length).CopyTo(sum);
-        for (int s = 1; s < shardGradients.Length; s++) TensorPrimitives.Add(sum, shardGradients[s].Data.AsSpan(start, length), sum);
-        TensorPrimitives.Multiply(sum, 1f / batchCount, sum);
-        bool parametersFinite = MomentumUpdate.Apply(theta.Data.AsSpan(start, length), Velocity.AsSpan(start, length), sum,
-                                                     Momentum, (1 - Momentum) * pendingRate, out bool gradientFinite);
-        sliceFinite[slice] = parametersFinite && gradientFinite;
-    }
+    void UpdateSlice(int slice) =>
+        sliceFinite[slice] = ShardedMomentumStep.Apply(slice, chains.Length, shardData, Gradient.Data, batchCount,
+                                                       theta.Data, Velocity, Momentum, (1 - Momentum) * pendingRate);
 
     /// Worker `part`'s panels of every packed `W_k`, from theta as it is now.
     void PackPart(int part)
