@@ -41,10 +41,6 @@ public sealed class NetworkShape
     /// The unit kind of each hidden layer; sigmoid-Bernoulli unless the network says otherwise.
     internal IHiddenUnit[] Units { get; }
 
-    /// Whether every hidden layer is sigmoid-Bernoulli (the only kind the 0/1 products and the
-    /// exact enumeration know).
-    internal bool AllBernoulli => Units.All(u => u is SigmoidBernoulliUnit);
-
     public int[] Sizes { get; }
     public OutputHead Head { get; }
     public int Inputs => Sizes[0];

@@ -2,6 +2,7 @@ using SimdSfnn.Cli.Training;
 using SimdSfnn.Estimators;
 using SimdSfnn.IO.Data;
 using SimdSfnn.IO;
+using SimdSfnn.Nn.Units;
 using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Cli.Options;
@@ -85,8 +86,7 @@ internal static class CommonOptions
         if (units is null) return null;
         if (RunSettings.UnitsProblem(units, layers.Length, estimator) is { } problem)
             throw new BadInputException($"option --units: {problem}");
-        var defaults = new RunSettings { Estimator = estimator, Layers = layers };
-        return new RunSettings { Estimator = estimator, Layers = layers, Units = units }.UnitNames.SequenceEqual(defaults.UnitNames) ? null : units;
+        return HiddenUnits.Parse(units, layers.Length, out _)!.All(u => u is SigmoidBernoulliUnit) ? null : units;
     }
 
     public static int Threads(ArgumentReader args) => args.Count("threads", Environment.ProcessorCount, 1, 1024);
