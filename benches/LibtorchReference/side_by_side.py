@@ -8,7 +8,7 @@ sfnn on every kernel path named (SFNN_FORCE_KERNEL), then evaluates the round's 
 checkpoint with M = 100 on both. Epoch times are medians of epochs 2 on (the first carries
 both sides' warm-up). Prints a table per work and ends with one JSON line of every figure.
 libtorch gets MKL_ENABLE_INSTRUCTIONS=AVX2 and ATEN_CPU_CAPABILITY=avx2 when the AVX2 path is
-compared (what an AVX2-only CPU would give it).
+compared (what an AVX2-only CPU would give it); sfnn gets what such a CPU shows .NET (cpu_like).
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile
 
@@ -24,6 +24,14 @@ def run(command, env_extra):
 
 def last_json(text):
     return json.loads([l for l in text.splitlines() if l.startswith("{")][-1])
+
+def cpu_like(path):
+    """What a CPU without AVX-512 shows .NET, for the narrower paths, so that TensorPrimitives and
+    the JIT narrow with our kernels. The 128-bit path keeps AVX2 for .NET: DOTNET_EnableAVX2=0
+    also takes FMA away (.NET 10 switches the x86-64-v3 group as one), which ARM's AdvSimd has."""
+    env = {"SFNN_FORCE_KERNEL": path}
+    if path in ("Vector256", "Vector128"): env["DOTNET_EnableAVX512"] = "0"
+    return env
 
 def sfnn_epochs(out_dir):
     with open(os.path.join(out_dir, "log.jsonl")) as f:
@@ -49,17 +57,17 @@ def main():
         checkpoint = None
         for path in paths:
             d = os.path.join(a.out, f"g3-{path}-{r}")
-            run(["./sfnn", "train", "--epochs", "3", "--out", d], {"SFNN_FORCE_KERNEL": path})
+            run(["./sfnn", "train", "--epochs", "3", "--out", d], cpu_like(path))
             add("G3 M=20 epoch", path, sfnn_epochs(d))
             checkpoint = checkpoint or os.path.join(d, "checkpoint.safetensors")
         add("determ. epoch", "libtorch", last_json(run(lt + ["--estimator", "deterministic", "--epochs", "4"], torch_env))["secondsPerEpoch"])
         for path in paths:
             d = os.path.join(a.out, f"det-{path}-{r}")
-            run(["./sfnn", "train", "--estimator", "deterministic", "--epochs", "4", "--out", d], {"SFNN_FORCE_KERNEL": path})
+            run(["./sfnn", "train", "--estimator", "deterministic", "--epochs", "4", "--out", d], cpu_like(path))
             add("determ. epoch", path, sfnn_epochs(d))
         add("M=100 eval", "libtorch", last_json(run(lt + ["--checkpoint", checkpoint, "--rounds", "3"], torch_env))["evaluationSeconds"])
         for path in paths:
-            evals = [last_json(run(["./sfnn", "eval", checkpoint, "--samples", "100"], {"SFNN_FORCE_KERNEL": path}))["evaluationSeconds"] for _ in range(3)]
+            evals = [last_json(run(["./sfnn", "eval", checkpoint, "--samples", "100"], cpu_like(path)))["evaluationSeconds"] for _ in range(3)]
             add("M=100 eval", path, statistics.median(evals))
     print(f"\n| work | libtorch s | " + " | ".join(f"sfnn {p} s" for p in paths) + " | " + " | ".join(f"{p} faster by (median)" for p in paths) + " |")
     print("|---|---:|" + "---:|" * (2 * len(paths)))
