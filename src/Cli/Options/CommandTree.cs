@@ -73,10 +73,11 @@ internal static class CommandTree
 
     public static readonly Argument<string> Shell = new("SHELL") { Description = "the shell: bash" };
 
+    // no `@file` arguments (a path may start with @) and no bundled single-letter options
+    static readonly ParserConfiguration Parsing = new() { EnablePosixBundling = false, ResponseFileTokenReplacer = null };
+
     /// The whole command line: every command with its arguments, options and action.
     public static RootCommand Root { get; } = Build();
-
-    static readonly ParserConfiguration Parsing = new() { EnablePosixBundling = false, ResponseFileTokenReplacer = null };
 
     public static ParseResult Parse(IReadOnlyList<string> args) => Root.Parse(args, Parsing);
 
@@ -117,7 +118,7 @@ internal static class CommandTree
         var description = purpose;
         if (forms.Length > 1)
         {
-            var shared = options.Where(o => forms.All(f => f.Options.Contains(o))).ToHashSet();
+            var shared = options.Where(o => forms.All(f => f.Options.Contains(o))).ToList();
             description += (shared.Count == 0 ? "\nIts forms take:" : $"\nEvery form takes {Names(shared)}; besides those:") +
                            string.Concat(forms.Select(f => $"\n  {f.Name}: {Names(f.Options.Where(o => !shared.Contains(o)))}"));
         }
