@@ -45,10 +45,9 @@ public sealed class CompletionTests
     [Fact]
     public void The_bash_script_completes_through_sfnn()
     {
-        string sfnnDll = Path.Combine(AppContext.BaseDirectory, "sfnn.dll");
         // `sfnn` as a shell function, so the script's call of the program word reaches this build
         string script = $$"""
-            sfnn() { dotnet '{{sfnnDll}}' "$@"; }
+            sfnn() { '{{Sfnn.Host}}' '{{Sfnn.Dll}}' "$@"; }
             source <(sfnn completions bash)
             COMP_LINE='sfnn bench --task gsn --wa'; COMP_POINT=${#COMP_LINE}
             COMP_WORDS=(sfnn bench --task gsn --wa); COMP_CWORD=4
