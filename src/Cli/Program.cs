@@ -1,7 +1,6 @@
-using SimdSfnn.Cli.Commands;
-using SimdSfnn.Cli.Lab;
+using System.CommandLine;
+using System.CommandLine.Help;
 using SimdSfnn.Cli.Options;
-using SimdSfnn.Cli.Reproduce;
 using SimdSfnn.Cli.Training;
 using SimdSfnn.IO;
 using SimdSfnn.Tensors;
@@ -10,28 +9,19 @@ namespace SimdSfnn.Cli;
 
 internal static class Program
 {
-    const string Usage = "usage: sfnn train|eval CHECKPOINT|sample CHECKPOINT|parzen SAMPLES|lab SPEC.json|bench|reproduce TABLE [options]; see README.md";
+    /// Commands run on this thread and their exceptions reach `Main`; Ctrl-C is `Interruption`'s.
+    static readonly InvocationConfiguration Invocation = new() { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
 
     public static int Main(string[] args)
     {
         try
         {
-            if (args.Length == 0) throw new BadInputException(Usage);
-            var rest = args[1..];
-            if (CommandHelp.Wanted(rest)) return CommandHelp.Print(args[0]);
+            var result = CommandTree.Parse(args is ["help"] ? ["--help"] : args);
+            // help and the shell's [suggest:N] directive answer whatever else the line holds
+            if (result.Action is HelpAction || CommandTree.Suggests(result)) return result.Invoke(Invocation);
             if (KernelIsa.ForcedProblem is { } forcedProblem) throw new BadInputException(forcedProblem);
-            return args[0] switch
-            {
-                "train" => TrainCommand.Run(rest),
-                "eval" => EvalCommand.Run(rest),
-                "bench" => BenchCommand.Run(rest),
-                "sample" => SampleCommand.Run(rest),
-                "parzen" => ParzenCommand.Run(rest),
-                "lab" => LabCommand.Run(rest),
-                "reproduce" => ReproduceCommand.Run(rest),
-                "--help" or "-h" or "help" => Help(),
-                _ => throw new BadInputException($"unknown command '{args[0]}'; {Usage}"),
-            };
+            ParseRefusal.ThrowIfBad(result, args);
+            return result.Invoke(Invocation);
         }
         catch (BadInputException e) { return Fail(e.Message, 2); }
         catch (DivergedException e) { return Fail(e.Message, 3); }
@@ -46,11 +36,5 @@ internal static class Program
     {
         Console.Error.WriteLine($"sfnn: {message.ReplaceLineEndings(" ")}");
         return code;
-    }
-
-    static int Help()
-    {
-        Console.WriteLine(Usage);
-        return 0;
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -19,21 +20,28 @@ namespace SimdSfnn.Cli.Commands;
 /// (`StepTiming`). `--task gsn` times the GSN's walkback step instead (`GsnBenchCommand`).
 internal static class BenchCommand
 {
-    public static int Run(string[] rest)
+    public static int Run(ParseResult r)
     {
-        var args = new ArgumentReader(rest, ["phases"]);
-        if (args.Text("task") == "gsn") return GsnBenchCommand.Run(args); // a model family of its own (issue 17)
-        if (args.Text("task") == "gated") return Gated.GatedBenchCommand.Run(args); // conditional computation (issue 18)
-        var task = CommonOptions.Task(args);
-        var estimatorKind = CommonOptions.Estimator(args);
-        int samples = args.Count("samples", estimatorKind == EstimatorKind.Deterministic ? 1 : 20, 1, 100_000);
-        int[] layers = args.IntList("layers", [200, 200]);
-        var units = new Training.RunSettings { Estimator = estimatorKind, Layers = layers, Units = CommonOptions.Units(args, layers, estimatorKind) }.UnitKinds();
-        int batch = args.Count("batch", 100, 1, 100_000);
-        int threads = CommonOptions.Threads(args);
-        var (steps, rounds, epochSize) = StepTiming.Options(args, steps: 100, epochSize: 60_000);
-        bool phases = args.Flag("phases");
-        args.RefuseUnknown(0);
+        ArgumentNullException.ThrowIfNull(r);
+        switch (r.GetValue(SfnnOptions.Task))
+        {
+            case "gsn": // a model family of its own (issue 17)
+                CommandTree.BenchGsn.RefuseOthers(r);
+                return GsnBenchCommand.Run(r);
+            case "gated": // conditional computation (issue 18)
+                CommandTree.BenchGated.RefuseOthers(r);
+                return Gated.GatedBenchCommand.Run(r);
+        }
+        CommandTree.BenchClassifier.RefuseOthers(r);
+        var task = CommonOptions.Task(r);
+        var estimatorKind = CommonOptions.Estimator(r);
+        int samples = r.GetValue(SfnnOptions.Samples) ?? (estimatorKind == EstimatorKind.Deterministic ? 1 : 20);
+        int[] layers = OptionKinds.WidthsOr(r, SfnnOptions.Layers, [200, 200]);
+        var units = new Training.RunSettings { Estimator = estimatorKind, Layers = layers, Units = CommonOptions.UnitsFor(r, layers, estimatorKind) }.UnitKinds();
+        int batch = OptionKinds.AtMost(SfnnOptions.Batch, r.GetValue(SfnnOptions.Batch) ?? 100, 100_000);
+        int threads = CommonOptions.ThreadCount(r);
+        var (steps, rounds, epochSize) = StepTiming.Options(r, steps: 100, epochSize: 60_000);
+        bool phases = r.GetValue(SfnnOptions.Phases);
 
         bool classify = task == Training.TaskKind.Classify;
         int inputs = classify ? 784 : 392, outputs = classify ? 10 : 392;

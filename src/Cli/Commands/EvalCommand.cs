@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using SimdSfnn.Cli.Gsn;
 using SimdSfnn.Cli.Options;
@@ -19,28 +20,33 @@ namespace SimdSfnn.Cli.Commands;
 /// checkpoint goes to `GsnEvalCommand`.
 internal static class EvalCommand
 {
-    public static int Run(string[] rest)
+    public static int Run(ParseResult r)
     {
-        var args = new ArgumentReader(rest, ["curve"]);
-        if (args.Positional.Count == 0) throw new BadInputException("eval needs a checkpoint: sfnn eval CHECKPOINT [--samples M]");
-        if (GsnCheckpoint.Is(args.Positional[0])) return GsnEvalCommand.Run(args, args.Positional[0]); // its chain's Parzen log-likelihood (issue 17)
-        int samples = args.Count("samples", 100, 1, 100_000);
-        int threads = CommonOptions.Threads(args);
-        ulong? seed = args.Has("seed") ? args.Seed("seed", 1) : null;
-        bool curve = args.Flag("curve");
-        var checkpoint = Checkpoint.Load(args.Positional[0]);
-        string outDir = args.Text("out", Path.GetDirectoryName(Path.GetFullPath(args.Positional[0]))!);
+        ArgumentNullException.ThrowIfNull(r);
+        string path = r.GetValue(CommandTree.EvalCheckpoint)!;
+        Checkpoint.RefuseMissing(path);
+        if (GsnCheckpoint.Is(path)) // its chain's Parzen log-likelihood (issue 17)
+        {
+            CommandTree.EvalGsn.RefuseOthers(r);
+            return GsnEvalCommand.Run(r, path);
+        }
+        CommandTree.EvalClassifier.RefuseOthers(r);
+        int samples = r.GetValue(SfnnOptions.Samples) ?? 100;
+        int threads = CommonOptions.ThreadCount(r);
+        ulong? seed = r.GetValue(SfnnOptions.Seed);
+        bool curve = r.GetValue(SfnnOptions.Curve);
+        var checkpoint = Checkpoint.Load(path);
+        string outDir = r.GetValue(SfnnOptions.Out) ?? Path.GetDirectoryName(Path.GetFullPath(path))!;
         var settings = checkpoint.Settings;
         var progress = Progress.ForStandardError();
-        var dataset = CommonOptions.Data(args, progress);
-        args.RefuseUnknown(1);
-        double[]? mean = settings.Task == TaskKind.Classify ? InputMean(checkpoint, dataset, args.Positional[0], progress) : null;
+        var dataset = CommonOptions.LoadData(r, progress);
+        double[]? mean = settings.Task == TaskKind.Classify ? InputMean(checkpoint, dataset, path, progress) : null;
         var data = TaskData.Load(settings.Task, dataset, settings.TrainLimit, settings.Seed, mean);
         if (checkpoint.DataSha256 is { } trained && !trained.AsSpan(2).SequenceEqual(data.DataSha256.AsSpan(2)))
             progress.Message("note: these test files are not the ones the run was tested on (their SHA-256 differ from the checkpoint's)");
         var shape = data.Shape(settings);
         if (!shape.Sizes.SequenceEqual(checkpoint.Theta.Shape.Sizes) || shape.Head != checkpoint.Theta.Shape.Head)
-            throw new BadInputException($"{args.Positional[0]}: the checkpoint's network {checkpoint.Theta.Shape} does not fit the data ({shape})");
+            throw new BadInputException($"{path}: the checkpoint's network {checkpoint.Theta.Shape} does not fit the data ({shape})");
 
         using var pool = new WorkerPool(threads);
         var evaluation = new TestSetEvaluation(shape, pool, samples);
@@ -55,7 +61,7 @@ internal static class EvalCommand
         }
         if (curve) o["curve"] = WriteCurve(new CriterionCurve(shape, pool, samples).Run(checkpoint.Theta, data.Test, seed ?? settings.Seed), settings, outDir);
         o["evaluationSeconds"] = Math.Round(seconds, 4); // the sampled test pass alone, without loading
-        o["checkpoint"] = args.Positional[0];
+        o["checkpoint"] = path;
         Console.WriteLine(JsonLine.Write(o));
         return 0;
     }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -21,42 +22,40 @@ internal static class ParzenCommand
     /// The sigma of the GSN authors' code, reported beside the chosen one (docs/spec/gsn.md).
     const double CodeSigma = 0.20;
 
-    public static int Run(string[] rest)
+    public static int Run(ParseResult r)
     {
-        var args = new ArgumentReader(rest, []);
-        int trainingImages = args.Count("training-images", 0, 1);
-        if (trainingImages == 0 && args.Positional.Count == 0)
+        ArgumentNullException.ThrowIfNull(r);
+        int trainingImages = r.GetValue(SfnnOptions.TrainingImages) ?? 0;
+        string? samplePath = r.GetValue(CommandTree.ParzenSamples);
+        if (trainingImages == 0 && samplePath is null)
             throw new BadInputException("parzen needs a sample file: sfnn parzen SAMPLES [--sigma X] (or sfnn parzen --training-images N)");
-        if (trainingImages > 0 && args.Positional.Count > 0)
-            throw new BadInputException($"parzen takes a sample file or --training-images, not both (got '{args.Positional[0]}')");
-        var (sigma, limit) = ScoringOptions(args);
-        int threads = CommonOptions.Threads(args);
-        string? validationPath = args.Text("validation");
-        args.Expect("data");
-        args.RefuseUnknown(1);
+        if (trainingImages > 0 && samplePath is not null)
+            throw new BadInputException($"parzen takes a sample file or --training-images, not both (got '{samplePath}')");
+        var (sigma, limit) = ScoringOptions(r);
+        int threads = CommonOptions.ThreadCount(r);
+        string? validationPath = r.GetValue(SfnnOptions.Validation);
 
         // the sample and validation files first: a bad one is refused before MNIST is read
-        var sampleFile = trainingImages > 0 ? null : ReadRows(args.Positional[0]);
+        var sampleFile = trainingImages > 0 ? null : ReadRows(samplePath!);
         var validationFile = validationPath is null ? null : ReadRows(validationPath);
         var progress = Progress.ForStandardError();
-        var dataset = CommonOptions.Data(args, progress);
+        var dataset = CommonOptions.LoadData(r, progress);
         int pixels = dataset.TestImages.Rows * dataset.TestImages.Columns;
         int heldOutCount = dataset.TrainImages.Count / 6;
-        var samples = sampleFile is null ? TrainingImages(dataset, trainingImages, heldOutCount) : Fitting(sampleFile, args.Positional[0], pixels);
+        var samples = sampleFile is null ? TrainingImages(dataset, trainingImages, heldOutCount) : Fitting(sampleFile, samplePath!, pixels);
         var heldOut = validationFile is not null ? Fitting(validationFile, validationPath!, pixels) : HeldOutImages(dataset);
-        string source = trainingImages > 0 ? $"the first {trainingImages} training images" : args.Positional[0];
+        string source = trainingImages > 0 ? $"the first {trainingImages} training images" : samplePath!;
         var o = Evaluate(samples, heldOut, validationPath ?? "--data", TestImages(dataset), sigma, limit, threads, progress, source);
-        o["source"] = trainingImages > 0 ? "training-images" : args.Positional[0];
+        o["source"] = trainingImages > 0 ? "training-images" : samplePath!;
         Console.WriteLine(JsonLine.Write(o));
         return 0;
     }
 
     /// `--sigma X` (null: chosen on the held-out images) and `--limit N` (images scored of each set).
-    public static (double? Sigma, int Limit) ScoringOptions(ArgumentReader args)
+    public static (double? Sigma, int Limit) ScoringOptions(ParseResult r)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        double? sigma = args.Has("sigma") ? args.Number("sigma", 0, 0, double.MaxValue, minExclusive: true) : null;
-        return (sigma, args.Count("limit", int.MaxValue, 1));
+        ArgumentNullException.ThrowIfNull(r);
+        return (r.GetValue(SfnnOptions.Sigma), r.GetValue(SfnnOptions.Limit) ?? int.MaxValue);
     }
 
     /// Bengio et al. 2013's Table 1 protocol on rows already read (of equal widths): the window

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using SimdSfnn.Cli.Gsn;
 using SimdSfnn.Cli.Options;
@@ -14,27 +15,30 @@ namespace SimdSfnn.Cli.Commands;
 /// picks the N examples among the first `--search` whose completions disagree the most.
 internal static class SampleCommand
 {
-    public static int Run(string[] rest)
+    public static int Run(ParseResult r)
     {
-        var args = new ArgumentReader(rest, ["inpaint"]);
-        if (args.Positional.Count == 0)
-            throw new BadInputException("sample needs a checkpoint: sfnn sample CHECKPOINT [--digits 0,1,2 | --ambiguous N] [--completions K] [--out FILE.png]");
-        string path = args.Positional[0];
-        if (GsnCheckpoint.Is(path)) return GsnSampleCommand.Run(args, path); // the GSN's chain (issue 17)
+        ArgumentNullException.ThrowIfNull(r);
+        string path = r.GetValue(CommandTree.SampleCheckpoint)!;
+        Checkpoint.RefuseMissing(path);
+        if (GsnCheckpoint.Is(path)) // the GSN's chain (issue 17)
+        {
+            CommandTree.SampleGsn.RefuseOthers(r);
+            return GsnSampleCommand.Run(r, path);
+        }
+        CommandTree.SampleStructured.RefuseOthers(r);
         var checkpoint = Checkpoint.Load(path);
         var settings = checkpoint.Settings;
         if (settings.Task != TaskKind.Structured)
             throw new BadInputException($"{path}: sample draws completions of the structured task, but this checkpoint is a {settings.TaskName} network");
-        int completions = args.Count("completions", 10, 1, 100);
-        int ambiguous = args.Count("ambiguous", 0, 0, 100);
-        int search = args.Count("search", 1000, 1, int.MaxValue);
-        ulong seed = args.Seed("seed", settings.Seed);
-        string? digitList = args.Text("digits");
+        int completions = r.GetValue(SfnnOptions.Completions) ?? 10;
+        int ambiguous = r.GetValue(SfnnOptions.Ambiguous) ?? 0;
+        int search = r.GetValue(SfnnOptions.Search) ?? 1000;
+        ulong seed = r.GetValue(SfnnOptions.Seed) ?? settings.Seed;
+        string? digitList = r.GetValue(SfnnOptions.Digits);
         if (digitList is not null && ambiguous > 0) throw new BadInputException("options --digits and --ambiguous exclude each other");
-        string output = args.Text("out", Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, ambiguous > 0 ? "samples-ambiguous.png" : "samples.png"));
+        string output = r.GetValue(SfnnOptions.Out) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, ambiguous > 0 ? "samples-ambiguous.png" : "samples.png");
         if (!output.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new BadInputException($"option --out wants a .png file, got '{output}'");
-        var dataset = CommonOptions.Data(args, Progress.ForStandardError());
-        args.RefuseUnknown(1);
+        var dataset = CommonOptions.LoadData(r, Progress.ForStandardError());
 
         var data = TaskData.Load(settings.Task, dataset, settings.TrainLimit, settings.Seed);
         var shape = checkpoint.Theta.Shape;

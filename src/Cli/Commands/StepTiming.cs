@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -15,10 +16,10 @@ namespace SimdSfnn.Cli.Commands;
 internal sealed record StepTiming(int Threads, int Rounds, int Steps, double SecondsPerStep, double CpuSecondsPerStep, long AllocatedBytes, FmaPeak Before, FmaPeak After)
 {
     /// `--steps N --rounds R --epoch-size N`, with the model's defaults for steps and the epoch.
-    public static (int Steps, int Rounds, int EpochSize) Options(ArgumentReader args, int steps, int epochSize)
+    public static (int Steps, int Rounds, int EpochSize) Options(ParseResult r, int steps, int epochSize)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        return (args.Count("steps", steps, 1, 1_000_000), args.Count("rounds", 5, 1, 1000), args.Count("epoch-size", epochSize, 1));
+        ArgumentNullException.ThrowIfNull(r);
+        return (r.GetValue(SfnnOptions.Steps) ?? steps, r.GetValue(SfnnOptions.Rounds) ?? 5, r.GetValue(SfnnOptions.EpochSize) ?? epochSize);
     }
 
     public static StepTiming Measure(WorkerPool pool, Action step, int steps, int rounds)

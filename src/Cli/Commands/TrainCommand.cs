@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using SimdSfnn.Cli.Gsn;
@@ -17,19 +18,25 @@ internal static class TrainCommand
     /// Parameters, gradients and momentum are float blocks of this many values at most.
     const long MaxParameters = 1L << 28;
 
-    public static int Run(string[] rest)
+    public static int Run(ParseResult r)
     {
-        var args = new ArgumentReader(rest, ["resume", "firing-two-sided"]);
-        if (args.Text("task") == "gsn") return GsnTrainCommand.Run(args); // a model family of its own (issue 17)
-        if (args.Text("task") == "gated") return Gated.GatedTrainCommand.Run(args); // conditional computation (issue 18)
-        var settings = CommonOptions.Training(args);
-        bool resume = args.Flag("resume");
-        string? outDir = args.Text("out");
-        int evalSamples = args.Count("eval-samples", 100, 1, 100_000);
-        int monitorSamples = args.Count("monitor-samples", 10, 1, 100_000);
-        int stopAfter = args.Count("stop-after", settings.Epochs, 1, settings.Epochs);
-        args.Expect("data"); // read below, once every option is known to be valid
-        args.RefuseUnknown(0);
+        ArgumentNullException.ThrowIfNull(r);
+        switch (r.GetValue(SfnnOptions.Task))
+        {
+            case "gsn": // a model family of its own (issue 17)
+                CommandTree.TrainGsn.RefuseOthers(r);
+                return GsnTrainCommand.Run(r);
+            case "gated": // conditional computation (issue 18)
+                CommandTree.TrainGated.RefuseOthers(r);
+                return Gated.GatedTrainCommand.Run(r);
+        }
+        CommandTree.TrainClassifier.RefuseOthers(r);
+        var settings = CommonOptions.Training(r);
+        bool resume = r.GetValue(SfnnOptions.Resume);
+        string? outDir = r.GetValue(SfnnOptions.Out);
+        int evalSamples = r.GetValue(SfnnOptions.EvalSamples) ?? 100;
+        int monitorSamples = r.GetValue(SfnnOptions.MonitorSamples) ?? 10;
+        int stopAfter = StopAfter(r, settings.Epochs);
         if (settings.C is not null && settings.Estimator != EstimatorKind.G5)
             throw new BadInputException($"option --c is G5's constant; it conflicts with --estimator {settings.EstimatorName}");
         if (resume && outDir is null) throw new BadInputException("option --resume needs --out, the run to continue");
@@ -43,7 +50,7 @@ internal static class TrainCommand
             throw new BadInputException($"--out {outDir} already holds a run's checkpoint; continue it with --resume or choose another --out");
 
         var progress = Progress.ForStandardError();
-        var data = TaskData.Load(settings.Task, CommonOptions.Data(args, progress), settings.TrainLimit, settings.Seed, holdOut: settings.HoldOut);
+        var data = TaskData.Load(settings.Task, CommonOptions.LoadData(r, progress), settings.TrainLimit, settings.Seed, holdOut: settings.HoldOut);
         if (saved?.DataSha256 is { } trained && !trained.SequenceEqual(data.DataSha256))
             throw new BadInputException($"--resume: the run in {outDir} was trained on other data (the SHA-256 of its IDX files differ from --data's); resume it with the same data");
         if (settings.Batch > data.Train.Count)
@@ -80,5 +87,13 @@ internal static class TrainCommand
             Directory.Delete(outDir, recursive: true);
             throw;
         }
+    }
+
+    /// `--stop-after N`, at most `--epochs` (the schedule spans them all); without it, all of them.
+    public static int StopAfter(ParseResult r, int epochs)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        int stopAfter = r.GetValue(SfnnOptions.StopAfter) ?? epochs;
+        return stopAfter <= epochs ? stopAfter : throw new BadInputException(OptionKinds.OutOfRange("--stop-after", 1, epochs, stopAfter));
     }
 }

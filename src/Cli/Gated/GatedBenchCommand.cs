@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using SimdSfnn.Cli.Options;
@@ -16,18 +17,16 @@ namespace SimdSfnn.Cli.Gated;
 /// `--steps` minibatches, in thread CPU time, and `speedupOverDense` (forward and backward; `forwardSpeedupOverDense`: the test-time pass).
 internal static class GatedBenchCommand
 {
-    public static int Run(ArgumentReader args)
+    public static int Run(ParseResult result)
     {
-        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(result);
         // the gater does not change the gated layers' work; it is checked, and named in the JSON
-        var gater = GatedOptions.Gater(args);
-        double fraction = args.Number("gates-on", 0.1, 0, 1, minExclusive: true);
-        int batch = args.Count("batch", 32, 1, 10_000);
-        int steps = args.Count("steps", 50, 1, 1_000_000);
-        int rounds = args.Count("rounds", 5, 1, 1000);
-        var shape = GatedOptions.Shape(args, 784, 10);
-        args.Expect("task", "threads");
-        args.RefuseUnknown(0);
+        var gater = GatedOptions.Gater(result);
+        double fraction = result.GetValue(SfnnOptions.GatesOn) ?? 0.1;
+        int batch = OptionKinds.AtMost(SfnnOptions.Batch, result.GetValue(SfnnOptions.Batch) ?? 32, 10_000);
+        int steps = result.GetValue(SfnnOptions.Steps) ?? 50;
+        int rounds = result.GetValue(SfnnOptions.Rounds) ?? 5;
+        var shape = GatedOptions.Shape(result, 784, 10);
 
         int B = batch, D = shape.Inputs, G = shape.Gates, C = shape.Classes;
         int on = Math.Max(1, (int)Math.Round(fraction * G));

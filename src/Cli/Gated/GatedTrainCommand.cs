@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -19,27 +20,23 @@ namespace SimdSfnn.Cli.Gated;
 /// (`sparsity`) and the threshold. Each epoch appends a line to `<out>/log.jsonl`.
 internal static class GatedTrainCommand
 {
-    public static int Run(ArgumentReader args)
+    public static int Run(ParseResult r)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var gater = GatedOptions.Gater(args);
-        var settings = GatedOptions.Settings(args, gater);
-        double lr = args.Number("lr", 0.1, 0, 100, minExclusive: true);
-        int epochs = args.Count("epochs", 10, 1, 100_000);
-        int batch = args.Count("batch", 32, 1, 100_000);
-        ulong seed = args.Seed("seed", 1);
-        int threads = CommonOptions.Threads(args);
-        int trainLimit = args.Count("train-limit", 0, 0);
-        string? outDir = args.Text("out");
-        int? hidden = args.Has("hidden") ? args.Count("hidden", 400, 1, 100_000) : null;
-        int? gates = args.Has("gates") ? args.Count("gates", 2000, 1, 100_000) : null;
-        args.Expect("data", "task", "hidden", "gates");
-        args.RefuseUnknown(0);
+        ArgumentNullException.ThrowIfNull(r);
+        var gater = GatedOptions.Gater(r);
+        var settings = GatedOptions.Settings(r, gater);
+        double lr = r.GetValue(SfnnOptions.LearningRate) ?? 0.1;
+        int epochs = r.GetValue(SfnnOptions.Epochs) ?? 10;
+        int batch = OptionKinds.AtMost(SfnnOptions.Batch, r.GetValue(SfnnOptions.Batch) ?? 32, 100_000);
+        ulong seed = r.GetValue(SfnnOptions.Seed) ?? 1;
+        int threads = CommonOptions.ThreadCount(r);
+        int trainLimit = r.GetValue(SfnnOptions.TrainLimit) ?? 0;
+        string? outDir = r.GetValue(SfnnOptions.Out);
 
         var progress = Progress.ForStandardError();
-        var data = GatedData.Load(CommonOptions.Data(args, progress), trainLimit);
+        var data = GatedData.Load(CommonOptions.LoadData(r, progress), trainLimit);
         if (batch > data.Train.Count) throw new BadInputException($"option --batch {batch} is larger than the {data.Train.Count} training examples");
-        var shape = new GatedShape(data.Train.Inputs, hidden ?? 400, gates ?? 2000, data.Classes);
+        var shape = GatedOptions.Shape(r, data.Train.Inputs, data.Classes);
         if (shape.ParameterCount > 1L << 28) throw new BadInputException($"the gated net {shape} has {shape.ParameterCount} parameters; at most {1L << 28} are supported");
 
         outDir ??= Path.Combine("runs", $"gated-{gater.Name}-{DateTime.Now:yyyyMMdd-HHmmss}");

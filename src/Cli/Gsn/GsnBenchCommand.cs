@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json.Nodes;
 using SimdSfnn.Cli.Commands;
 using SimdSfnn.Cli.Options;
@@ -17,14 +18,12 @@ internal static class GsnBenchCommand
 {
     const int Pixels = 784;
 
-    public static int Run(ArgumentReader args)
+    public static int Run(ParseResult r)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var settings = GsnRunSettings.StepFromOptions(args);
+        ArgumentNullException.ThrowIfNull(r);
+        var settings = GsnRunSettings.StepFromOptions(r);
         // the GSN trains on the first five sixths of MNIST's 60000 training images
-        var (steps, rounds, epochSize) = StepTiming.Options(args, steps: 20, epochSize: 50_000);
-        args.Expect("task");
-        args.RefuseUnknown(0);
+        var (steps, rounds, epochSize) = StepTiming.Options(r, steps: 20, epochSize: 50_000);
 
         var shape = settings.Shape(Pixels);
         int batch = settings.Batch;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using SimdSfnn.Cli.Options;
@@ -16,10 +17,10 @@ namespace SimdSfnn.Cli.Gsn;
 internal static class GsnChainSamples
 {
     /// `--steps N`: the chain's length, the paper's 10000 by default.
-    public static int Steps(ArgumentReader args)
+    public static int Steps(ParseResult r)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        return args.Count("steps", 10_000, 1, 1_000_000);
+        ArgumentNullException.ThrowIfNull(r);
+        return r.GetValue(SfnnOptions.ChainSteps) ?? 10_000;
     }
 
     /// The one test index of `--digits` the chain starts from.

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using SimdSfnn.Cli.Commands;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Output;
@@ -15,18 +16,17 @@ namespace SimdSfnn.Cli.Gsn;
 /// numbers are those of `sample` followed by `parzen` on the same checkpoint and seed.
 internal static class GsnEvalCommand
 {
-    public static int Run(ArgumentReader args, string path)
+    public static int Run(ParseResult r, string path)
     {
-        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(r);
         var checkpoint = GsnCheckpoint.Load(path);
-        int steps = GsnChainSamples.Steps(args);
-        ulong seed = args.Seed("seed", checkpoint.Settings.Seed);
-        string digits = args.Text("digits", "0");
-        var (sigma, limit) = ParzenCommand.ScoringOptions(args);
-        int threads = CommonOptions.Threads(args);
+        int steps = GsnChainSamples.Steps(r);
+        ulong seed = r.GetValue(SfnnOptions.Seed) ?? checkpoint.Settings.Seed;
+        string digits = r.GetValue(SfnnOptions.Digits) ?? "0";
+        var (sigma, limit) = ParzenCommand.ScoringOptions(r);
+        int threads = CommonOptions.ThreadCount(r);
         var progress = Progress.ForStandardError();
-        var dataset = CommonOptions.Data(args, progress);
-        args.RefuseUnknown(1);
+        var dataset = CommonOptions.LoadData(r, progress);
 
         var test = dataset.TestImages;
         GsnChainSamples.CheckFits(checkpoint, test, path);

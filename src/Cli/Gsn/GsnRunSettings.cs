@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.IO;
@@ -40,30 +41,30 @@ internal sealed record GsnRunSettings
     /// The learning rate of epoch `epoch` (0-based): lr x decay^epoch.
     public float RateAt(int epoch) => (float)(LearningRate * Math.Pow(Decay, epoch));
 
-    public static GsnRunSettings FromOptions(ArgumentReader args) => StepFromOptions(args) with
+    public static GsnRunSettings FromOptions(ParseResult r) => StepFromOptions(r) with
     {
-        Decay = args.Number("decay", 0.99, 0, 1, minExclusive: true),
-        Epochs = args.Count("epochs", 100, 1, 100_000),
-        Seed = args.Seed("seed", 1),
-        TrainLimit = args.Count("train-limit", 0, 0),
-        HeldOutLimit = args.Count("held-out-limit", 10_000, 0),
+        Decay = r.GetValue(SfnnOptions.Decay) ?? 0.99,
+        Epochs = r.GetValue(SfnnOptions.Epochs) ?? 100,
+        Seed = r.GetValue(SfnnOptions.Seed) ?? 1,
+        TrainLimit = r.GetValue(SfnnOptions.TrainLimit) ?? 0,
+        HeldOutLimit = r.GetValue(SfnnOptions.HeldOutLimit) ?? 10_000,
     };
 
     /// The options that shape one training step (the chain, the rate, the batch, the threads),
     /// the others at their defaults: all that `sfnn bench --task gsn` reads.
-    public static GsnRunSettings StepFromOptions(ArgumentReader args)
+    public static GsnRunSettings StepFromOptions(ParseResult r)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var layers = args.IntList("layers", [1500, 1500]);
+        ArgumentNullException.ThrowIfNull(r);
+        var layers = OptionKinds.WidthsOr(r, SfnnOptions.Layers, [1500, 1500]);
         return new GsnRunSettings
         {
             Layers = layers,
-            Walkback = args.Count("walkback", 2 * layers.Length, 1, 1000),
-            HiddenNoise = args.Number("hidden-noise", 2, 0, 100),
-            InputNoise = args.Number("input-noise", 0.4, 0, 1),
-            LearningRate = args.Number("lr", 0.25, 0, 100, minExclusive: true),
-            Batch = args.Count("batch", 100, 1, 10_000),
-            Threads = CommonOptions.Threads(args),
+            Walkback = r.GetValue(SfnnOptions.Walkback) ?? 2 * layers.Length,
+            HiddenNoise = r.GetValue(SfnnOptions.HiddenNoise) ?? 2,
+            InputNoise = r.GetValue(SfnnOptions.InputNoise) ?? 0.4,
+            LearningRate = r.GetValue(SfnnOptions.LearningRate) ?? 0.25,
+            Batch = OptionKinds.AtMost(SfnnOptions.Batch, r.GetValue(SfnnOptions.Batch) ?? 100, 10_000),
+            Threads = CommonOptions.ThreadCount(r),
         };
     }
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using SimdSfnn.Cli.Commands;
 using SimdSfnn.Cli.Options;
@@ -19,19 +20,18 @@ internal static class GsnSampleCommand
 {
     const int GridColumns = 10, GridRows = 10;
 
-    public static int Run(ArgumentReader args, string path)
+    public static int Run(ParseResult r, string path)
     {
-        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(r);
         var checkpoint = GsnCheckpoint.Load(path);
-        int steps = GsnChainSamples.Steps(args);
-        bool inpaint = args.Flag("inpaint");
-        ulong seed = args.Seed("seed", checkpoint.Settings.Seed);
-        string digits = args.Text("digits", inpaint ? "0,1,2,3,4,5,6,7,8,9" : "0");
-        string output = args.Text("out", Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, inpaint ? "gsn-inpainting.png" : "gsn-samples.png"));
+        int steps = GsnChainSamples.Steps(r);
+        bool inpaint = r.GetValue(SfnnOptions.Inpaint);
+        ulong seed = r.GetValue(SfnnOptions.Seed) ?? checkpoint.Settings.Seed;
+        string digits = r.GetValue(SfnnOptions.Digits) ?? (inpaint ? "0,1,2,3,4,5,6,7,8,9" : "0");
+        string output = r.GetValue(SfnnOptions.Out) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, inpaint ? "gsn-inpainting.png" : "gsn-samples.png");
         if (!output.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new BadInputException($"option --out wants a .png file, got '{output}'");
         var progress = Progress.ForStandardError();
-        var dataset = CommonOptions.Data(args, progress);
-        args.RefuseUnknown(1);
+        var dataset = CommonOptions.LoadData(r, progress);
 
         var test = dataset.TestImages;
         GsnChainSamples.CheckFits(checkpoint, test, path);

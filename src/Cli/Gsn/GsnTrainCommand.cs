@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -19,15 +20,13 @@ namespace SimdSfnn.Cli.Gsn;
 /// continues from the checkpoint, bit for bit.
 internal static class GsnTrainCommand
 {
-    public static int Run(ArgumentReader args)
+    public static int Run(ParseResult r)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var settings = GsnRunSettings.FromOptions(args);
-        bool resume = args.Flag("resume");
-        string? outDir = args.Text("out");
-        int stopAfter = args.Count("stop-after", settings.Epochs, 1, settings.Epochs);
-        args.Expect("data", "task");
-        args.RefuseUnknown(0);
+        ArgumentNullException.ThrowIfNull(r);
+        var settings = GsnRunSettings.FromOptions(r);
+        bool resume = r.GetValue(SfnnOptions.Resume);
+        string? outDir = r.GetValue(SfnnOptions.Out);
+        int stopAfter = Commands.TrainCommand.StopAfter(r, settings.Epochs);
         if (resume && outDir is null) throw new BadInputException("option --resume needs --out, the run to continue");
         string? checkpointPath = outDir is null ? null : Path.Combine(outDir, GsnCheckpoint.FileName);
         GsnCheckpoint? saved = resume ? GsnCheckpoint.Load(checkpointPath!) : null;
@@ -37,7 +36,7 @@ internal static class GsnTrainCommand
             throw new BadInputException($"--out {outDir} already holds a run's checkpoint; continue it with --resume or choose another --out");
 
         var progress = Progress.ForStandardError();
-        var data = GsnData.Load(CommonOptions.Data(args, progress), settings.TrainLimit, settings.HeldOutLimit);
+        var data = GsnData.Load(CommonOptions.LoadData(r, progress), settings.TrainLimit, settings.HeldOutLimit);
         if (saved is not null && !saved.DataSha256.SequenceEqual(data.DataSha256))
             throw new BadInputException($"--resume: the run in {outDir} was trained on other data (the SHA-256 of its IDX files differ from --data's); resume it with the same data");
         if (settings.Batch > data.Train.Count)

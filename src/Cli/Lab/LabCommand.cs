@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json.Nodes;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Output;
@@ -15,19 +16,20 @@ namespace SimdSfnn.Cli.Lab;
 /// variance report of every estimator on a fixed set of tiny networks.
 internal static class LabCommand
 {
-    public static int Run(string[] args)
+    public static int Run(ParseResult r)
     {
-        var reader = new ArgumentReader(args, ["report"]);
-        if (reader.Flag("report"))
+        ArgumentNullException.ThrowIfNull(r);
+        string? spec = r.GetValue(CommandTree.Spec);
+        if (r.GetValue(SfnnOptions.Report))
         {
-            string outDirectory = reader.Text("out", Path.Combine("runs", "lab-report"));
-            reader.RefuseUnknown(maxPositional: 0);
-            LabReport.Write(Console.Out, outDirectory);
+            CommandTree.LabReport.RefuseOthers(r);
+            if (spec is not null) throw new BadInputException($"unexpected argument '{spec}'");
+            LabReport.Write(Console.Out, r.GetValue(SfnnOptions.Out) ?? Path.Combine("runs", "lab-report"));
             return 0;
         }
-        reader.RefuseUnknown(maxPositional: 1);
-        if (reader.Positional.Count != 1) throw new BadInputException("usage: sfnn lab SPEC.json | sfnn lab --report [--out DIR]");
-        Console.WriteLine(Evaluate(LabSpec.Load(reader.Positional[0])));
+        CommandTree.LabSpec.RefuseOthers(r);
+        if (spec is null) throw new BadInputException("usage: sfnn lab SPEC.json | sfnn lab --report [--out DIR]");
+        Console.WriteLine(Evaluate(LabSpec.Load(spec)));
         return 0;
     }
 

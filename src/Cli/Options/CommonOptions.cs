@@ -1,13 +1,14 @@
+using System.CommandLine;
 using SimdSfnn.Cli.Training;
 using SimdSfnn.Estimators;
 using SimdSfnn.IO.Data;
 using SimdSfnn.IO;
 using SimdSfnn.Nn.Units;
-using SimdSfnn.Tensors;
+using static SimdSfnn.Cli.Options.SfnnOptions;
 
 namespace SimdSfnn.Cli.Options;
 
-/// The options `train`, `bench` and `eval` share (cli.md's common options).
+/// The settings `train`, `bench` and `eval` build alike from their options (cli.md's common options).
 internal static class CommonOptions
 {
     /// Default maximum learning rates, from the sweeps recorded in README.md.
@@ -25,53 +26,47 @@ internal static class CommonOptions
         _ => 0.1,
     };
 
-    public static TaskKind Task(ArgumentReader args) => args.Text("task", "classify") switch
-    {
-        "classify" => TaskKind.Classify,
-        "structured" => TaskKind.Structured,
-        var other => throw new BadInputException($"option --task must be classify, structured or gsn, got '{other}'"),
-    };
+    /// `--task classify|structured` (the other tasks are families of their own).
+    public static TaskKind Task(ParseResult r) => r.GetValue(SfnnOptions.Task) == "structured" ? TaskKind.Structured : TaskKind.Classify;
 
-    public static EstimatorKind Estimator(ArgumentReader args)
+    public static EstimatorKind Estimator(ParseResult r)
     {
-        string name = args.Text("estimator", "G3");
-        return EstimatorRegistry.TryParse(name, out var kind) ? kind
-            : throw new BadInputException($"option --estimator must be one of {string.Join(", ", EstimatorRegistry.Names)}, got '{name}'");
+        string name = r.GetValue(SfnnOptions.Estimator) ?? "G3";
+        return EstimatorRegistry.TryParse(name, out var kind) ? kind : throw new InvalidOperationException($"--estimator accepted '{name}'");
     }
 
-    public static RunSettings Training(ArgumentReader args)
+    public static RunSettings Training(ParseResult r)
     {
-        var task = Task(args);
-        var estimator = Estimator(args);
-        int samples = args.Count("samples", estimator == EstimatorKind.Deterministic ? 1 : 20, 1, 100_000);
+        var task = Task(r);
+        var estimator = Estimator(r);
+        int samples = r.GetValue(Samples) ?? (estimator == EstimatorKind.Deterministic ? 1 : 20);
         if (estimator == EstimatorKind.Deterministic && samples != 1)
             throw new BadInputException("option --samples must be 1 with --estimator deterministic (it draws no samples)");
-        var layers = args.IntList("layers", [200, 200]);
-        string? units = Units(args, layers, estimator);
-        double? firingRate = args.Has("firing-rate") ? args.Number("firing-rate", 0.1, 0, 0.999, minExclusive: true) : null;
-        bool twoSided = args.Flag("firing-two-sided");
-        if (!args.Has("firing-rate") && (args.Has("firing-step") || twoSided))
+        var layers = OptionKinds.WidthsOr(r, Layers, [200, 200]);
+        string? units = UnitsFor(r, layers, estimator);
+        double? firingRate = r.GetValue(FiringRate);
+        bool twoSided = r.GetValue(FiringTwoSided);
+        if (firingRate is null && (r.GetValue(FiringStep) is not null || twoSided))
             throw new BadInputException($"option {(twoSided ? "--firing-two-sided" : "--firing-step")} needs --firing-rate (the target rate it steers the biases to)");
-        double firingStep = args.Number("firing-step", 0.5, 0, 100, minExclusive: true);
         var settings = new RunSettings
         {
             FiringRate = firingRate,
-            FiringStep = firingStep,
+            FiringStep = r.GetValue(FiringStep) ?? 0.5,
             FiringTwoSided = twoSided,
             Task = task,
             Estimator = estimator,
             Samples = samples,
             Layers = layers,
             Units = units,
-            Epochs = args.Count("epochs", task == TaskKind.Classify ? 50 : 100, 1, 100_000),
-            LearningRate = args.Number("lr", DefaultLearningRate(task, estimator), 0, 100, minExclusive: true),
-            Batch = args.Count("batch", 100, 1, 1_000_000),
-            Seed = args.Seed("seed", 1),
-            Threads = Threads(args),
-            InputNoise = args.Number("noise", task == TaskKind.Classify ? 0.4 : 0, 0, 100),
-            C = args.Has("c") ? args.Number("c", 0, -1e6, 1e6) : null,
-            TrainLimit = args.Count("train-limit", 0, 0),
-            HoldOut = args.Count("hold-out", 0, 0),
+            Epochs = r.GetValue(Epochs) ?? (task == TaskKind.Classify ? 50 : 100),
+            LearningRate = r.GetValue(LearningRate) ?? DefaultLearningRate(task, estimator),
+            Batch = r.GetValue(Batch) ?? 100,
+            Seed = r.GetValue(Seed) ?? 1,
+            Threads = ThreadCount(r),
+            InputNoise = r.GetValue(Noise) ?? (task == TaskKind.Classify ? 0.4 : 0),
+            C = r.GetValue(C),
+            TrainLimit = r.GetValue(TrainLimit) ?? 0,
+            HoldOut = r.GetValue(HoldOut) ?? 0,
         };
         if (settings.FiringRate is not null && !settings.FiringControlled.Contains(true))
             throw new BadInputException("option --firing-rate steers noisy-relu and sts layers, and --units names none");
@@ -80,21 +75,28 @@ internal static class CommonOptions
 
     /// `--units`, checked against the layers and the estimator; null when not given or when it
     /// names the default (sigmoid-Bernoulli everywhere), so such a run is the same run as one without.
-    public static string? Units(ArgumentReader args, int[] layers, EstimatorKind estimator)
+    public static string? UnitsFor(ParseResult r, int[] layers, EstimatorKind estimator)
     {
-        string? units = args.Text("units");
+        ArgumentNullException.ThrowIfNull(r);
+        string? units = r.GetValue(Units);
         if (units is null) return null;
         if (RunSettings.UnitsProblem(units, layers.Length, estimator) is { } problem)
             throw new BadInputException($"option --units: {problem}");
         return HiddenUnits.Parse(units, layers.Length, out _)!.All(u => u is SigmoidBernoulliUnit) ? null : units;
     }
 
-    public static int Threads(ArgumentReader args) => args.Count("threads", Environment.ProcessorCount, 1, 1024);
+    public static int ThreadCount(ParseResult r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return r.GetValue(Threads) ?? Environment.ProcessorCount;
+    }
 
     /// `--data DIR`, or MNIST fetched into the data folder on first use.
-    public static Dataset Data(ArgumentReader args, Progress progress)
+    public static Dataset LoadData(ParseResult r, Progress progress)
     {
-        string? dir = args.Text("data");
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(progress);
+        string? dir = r.GetValue(Data);
         if (dir is not null)
         {
             if (!Directory.Exists(dir)) throw new BadInputException($"--data {dir}: no such directory");

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json.Nodes;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Output;
@@ -17,20 +18,26 @@ internal static class ReproduceCommand
 {
     const string Tables = "table1, table2 or all";
 
-    public static int Run(string[] rest)
+    public static int Run(ParseResult r)
     {
-        var args = new ArgumentReader(rest, ["quick", "merge"]);
-        string outDir = args.Text("out", Path.Combine("runs", "reproduce"));
-        if (args.Flag("merge")) return Merge(args, outDir);
+        ArgumentNullException.ThrowIfNull(r);
+        string outDir = r.GetValue(SfnnOptions.Out) ?? Path.Combine("runs", "reproduce");
+        var words = r.GetValue(CommandTree.ReproduceWords) ?? [];
+        if (r.GetValue(SfnnOptions.Merge))
+        {
+            CommandTree.ReproduceMerge.RefuseOthers(r);
+            return Merge(words, outDir);
+        }
+        CommandTree.ReproduceTables.RefuseOthers(r);
 
-        if (args.Positional.Count == 0) throw new BadInputException($"reproduce needs the table to reproduce: {Tables}");
-        string tableName = args.Positional[0];
+        if (words.Length == 0) throw new BadInputException($"reproduce needs the table to reproduce: {Tables}");
+        if (words.Length > 1) throw new BadInputException($"unexpected argument '{words[1]}'");
+        string tableName = words[0];
         var tables = PaperTable.Named(tableName) ?? throw new BadInputException($"reproduce: unknown table '{tableName}'; choose {Tables}");
-        var protocol = ReproduceProtocol.Read(args);
+        var protocol = ReproduceProtocol.Read(r);
         var plan = new ReproducePlan(tables, protocol);
-        string? emit = args.Text("emit");
-        if (emit is not (null or "parallel" or "slurm")) throw new BadInputException($"option --emit must be parallel or slurm, got '{emit}'");
-        string? runId = args.Text("run");
+        string? emit = r.GetValue(SfnnOptions.Emit);
+        string? runId = r.GetValue(SfnnOptions.Run);
         RunSpec? single = null;
         if (runId is not null)
         {
@@ -38,8 +45,7 @@ internal static class ReproduceCommand
                 : throw new BadInputException($"option --run: '{runId}' names no run of {tableName}'s protocol (see --emit parallel)");
             if (emit is not null) throw new BadInputException("option --run trains one run; it conflicts with --emit, which lists them");
         }
-        string? dataDir = args.Text("data");
-        args.RefuseUnknown(1);
+        string? dataDir = r.GetValue(SfnnOptions.Data);
         if (dataDir is not null && !Directory.Exists(dataDir)) throw new BadInputException($"--data {dataDir}: no such directory");
 
         string runsPath = Path.Combine(outDir, RunsFile.FileName);
@@ -48,7 +54,7 @@ internal static class ReproduceCommand
         if (emit is not null) return Emit(plan, records, emit, ProtocolArgs(tableName, protocol, outDir, dataDir), protocol.Threads);
 
         var progress = Progress.ForStandardError();
-        var dataset = CommonOptions.Data(args, progress);
+        var dataset = CommonOptions.LoadData(r, progress);
         using var interruption = new Interruption();
         Directory.CreateDirectory(outDir);
         var runner = new InProcessRun(protocol, dataset, outDir, progress, interruption);
@@ -97,13 +103,12 @@ internal static class ReproduceCommand
 
     /// `--merge DIR...`: the lines of every DIR's runs.jsonl (the first line of a run wins) into
     /// OUT/runs.jsonl, and the tables of the tasks they hold.
-    static int Merge(ArgumentReader args, string outDir)
+    static int Merge(string[] folders, string outDir)
     {
-        args.RefuseUnknown(int.MaxValue);
-        if (args.Positional.Count == 0) throw new BadInputException("option --merge needs the folders whose runs.jsonl to merge");
-        foreach (var dir in args.Positional)
+        if (folders.Length == 0) throw new BadInputException("option --merge needs the folders whose runs.jsonl to merge");
+        foreach (var dir in folders)
             if (!File.Exists(Path.Combine(dir, RunsFile.FileName))) throw new BadInputException($"--merge {dir}: no {RunsFile.FileName} there");
-        var records = RunsFile.Merge(args.Positional.Select(d => Path.Combine(d, RunsFile.FileName)));
+        var records = RunsFile.Merge(folders.Select(d => Path.Combine(d, RunsFile.FileName)));
         var tables = PaperTable.All.Where(t => records.Any(r => r.Spec.Cell.Task == t.Task)).ToArray();
         Directory.CreateDirectory(outDir);
         RunsFile.Write(Path.Combine(outDir, RunsFile.FileName), records);

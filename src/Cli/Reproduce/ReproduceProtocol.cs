@@ -1,3 +1,4 @@
+using System.CommandLine;
 using SimdSfnn.Cli.Options;
 using SimdSfnn.Cli.Training;
 
@@ -52,10 +53,10 @@ internal sealed record ReproduceProtocol(bool Quick, int? EpochsGiven, int Seeds
     };
 
     /// `--quick`, `--epochs N`, `--seeds N` (3, or 1 with `--quick`) and `--threads N`.
-    public static ReproduceProtocol Read(ArgumentReader args)
+    public static ReproduceProtocol Read(ParseResult r)
     {
-        bool quick = args.Flag("quick");
-        int? epochs = args.Has("epochs") ? args.Count("epochs", 0, 1, 100_000) : null;
-        return new ReproduceProtocol(quick, epochs, args.Count("seeds", quick ? 1 : 3, 1, 1000), CommonOptions.Threads(args));
+        ArgumentNullException.ThrowIfNull(r);
+        bool quick = r.GetValue(SfnnOptions.Quick);
+        return new ReproduceProtocol(quick, r.GetValue(SfnnOptions.Epochs), r.GetValue(SfnnOptions.Seeds) ?? (quick ? 1 : 3), CommonOptions.ThreadCount(r));
     }
 }

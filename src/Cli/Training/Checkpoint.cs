@@ -76,10 +76,16 @@ internal sealed record Checkpoint(RunSettings Settings, Parameters Theta, float[
         return weight ? offset : offset + Theta.Shape.WeightCount(layer);
     }
 
+    /// Refuses a checkpoint path that names no file (before its kind decides which options apply).
+    public static void RefuseMissing(string path)
+    {
+        if (!File.Exists(path)) throw new BadInputException($"{path}: no such checkpoint");
+    }
+
     /// Reads and validates a checkpoint; every problem is a one-line `BadInputException` naming the file.
     public static Checkpoint Load(string path)
     {
-        if (!File.Exists(path)) throw new BadInputException($"{path}: no such checkpoint");
+        RefuseMissing(path);
         var file = Safetensors.Read(path);
         var meta = file.Metadata;
         if (meta.TryGetValue("task", out var task) && task == "gsn")

@@ -26,6 +26,11 @@ public sealed class BadOptionTests
     [InlineData("--task", "--task", "regress")]
     [InlineData("--estimator", "--estimator", "G9")]
     [InlineData("--eval-samples", "--eval-samples", "0")]
+    [InlineData("--eval-samples", "--eval-samples")]
+    [InlineData("--resume", "--resume=yes")]
+    [InlineData("--walkback", "--walkback", "3")] // GSN's, not the classifier's
+    [InlineData("--gater", "--gater", "st")] // the gated classifier's
+    [InlineData("--c", "--c", "0.5", "--c", "0.2", "--estimator", "G5")]
     public void Train_refuses_with_one_line_naming_the_option(string named, params string[] bad)
     {
         string outDir = TempDir.Fresh("run");
@@ -71,25 +76,48 @@ public sealed class BadOptionTests
     [Theory]
     [InlineData("train")]
     [InlineData("eval")]
-    [InlineData("bench")]
+    [InlineData("sample")]
+    [InlineData("parzen")]
     [InlineData("lab")]
+    [InlineData("reproduce")]
+    [InlineData("bench")]
     public void Help_on_any_command_prints_usage_and_exits_0(string command)
     {
         foreach (var help in new[] { "--help", "-h" })
         {
-            var result = Sfnn.Run(command, help);
+            // help answers even a line that would be refused
+            var result = Sfnn.Run(command, "--bogus", help);
 
             Assert.True(result.ExitCode == 0, result.ToString());
-            Assert.Contains("usage: sfnn " + command, result.Stdout);
+            Assert.Contains($"Usage:\n  sfnn {command}", result.Stdout.ReplaceLineEndings("\n"));
+            Assert.Contains("--help", result.Stdout);
             Assert.Empty(result.Stderr);
+        }
+    }
+
+    [Fact]
+    public void Help_alone_lists_the_commands()
+    {
+        foreach (var help in new[] { "--help", "-h", "help" })
+        {
+            var result = Sfnn.Run(help);
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.All(new[] { "train", "eval", "sample", "parzen", "lab", "reproduce", "bench", "completions" }, c => Assert.Contains($"\n  {c} ", result.Stdout));
         }
     }
 
     [Fact]
     public void Unknown_command_and_no_command_exit_2()
     {
-        Assert.Equal(2, Sfnn.Run("trian").ExitCode);
-        Assert.Equal(2, Sfnn.Run().ExitCode);
+        foreach (var args in new[] { ["trian"], Array.Empty<string>(), ["--bogus"] })
+        {
+            var result = Sfnn.Run(args);
+
+            Assert.True(result.ExitCode == 2, result.ToString());
+            Assert.StartsWith("sfnn: ", Assert.Single(result.StderrLines));
+            Assert.Empty(result.Stdout);
+        }
     }
 
     [Theory]

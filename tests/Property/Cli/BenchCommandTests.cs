@@ -23,6 +23,17 @@ public sealed class BenchCommandTests
         Assert.Contains(threads == 1 ? "1 threads:" : "FMA rate", result.Stderr);
     }
 
+    [Fact]
+    public void Bench_without_model_options_times_the_default_network()
+    {
+        var result = Sfnn.Run("bench", "--estimator", "deterministic", "--batch", "4", "--steps", "1", "--rounds", "1", "--threads", "1");
+
+        var o = Json(result, 1);
+        Assert.Equal("200,200", o.GetProperty("layers").GetString());
+        Assert.Equal("classify", o.GetProperty("task").GetString());
+        Assert.Equal(4, o.GetProperty("batch").GetInt32());
+    }
+
     /// The JSON line of a `bench` that succeeded on `threads` threads, with its timings there
     /// (only there: a test must not depend on how fast the machine is) and no allocation in its
     /// timed steps.

@@ -18,10 +18,10 @@ public static class Sfnn
     public static readonly string[] Tiny = ["--layers", "8", "--epochs", "2", "--batch", "20", "--threads", "1", "--samples", "2",
                                             "--eval-samples", "4", "--monitor-samples", "2"];
 
-    static string Dll => Path.Combine(AppContext.BaseDirectory, "sfnn.dll");
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "sfnn.dll");
 
     /// The `dotnet` host that runs this test, so the CLI gets the same runtime.
-    static string Host => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+    public static string Host => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     /// Starts `sfnn args`; `pause` sets `SFNN_TEST_PAUSE`, the point where the run waits for the
     /// test's signal (src/Cli/Training/PausePoint.cs).

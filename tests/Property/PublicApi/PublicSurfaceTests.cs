@@ -34,7 +34,7 @@ public sealed class PublicSurfaceTests
     [Fact]
     public void The_command_line_binary_exports_nothing()
     {
-        Assert.Empty(typeof(SimdSfnn.Cli.Options.CommandHelp).Assembly.GetExportedTypes());
+        Assert.Empty(typeof(SimdSfnn.Cli.Options.CommandTree).Assembly.GetExportedTypes());
     }
 
     [Fact]
