@@ -38,7 +38,8 @@ public static class ExactEnumeration
 
         return new ExactMoments(samples, c ?? 1.0 / samples, walk.Objective, logLikelihood,
             walk.GradObjective, gradLogLikelihood, expected, variance,
-            Ratio(walk.Eq7Numerator, walk.Eq7Denominator), Ratio(walk.OptimalNumerator, walk.OptimalDenominator));
+            Ratio(walk.Eq7Numerator, walk.Eq7Denominator), Ratio(walk.OptimalNumerator, walk.OptimalDenominator),
+            moments => LearnedCorrectionEnumeration.Compute(net, samples, moments.BengioBaseline));
     }
 
     /// `log P(y | x) = log sum_h P(y | h) P(h | x)` and its gradient
