@@ -111,9 +111,7 @@ sealed class CorrectionWalk
     public CorrectionWalk(ExactNetwork net, int samples, IReadOnlyList<double> baselinePerUnit, IReadOnlyList<CorrectionFeature> family)
     {
         H = net.HiddenUnits;
-        if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), "M must be at least 1");
-        if ((long)H * samples > ExactEnumeration.MaxBits)
-            throw new ArgumentException($"H*M = {H}*{samples} = {H * samples} exceeds {ExactEnumeration.MaxBits}: too many joint configurations to enumerate");
+        ExactEnumeration.CheckSize(H, samples);
         if (baselinePerUnit.Count != H) throw new ArgumentException($"need {H} baselines, one per hidden unit");
         if (family.Count == 0) throw new ArgumentException("the regressor needs at least one feature");
         this.net = net;
