@@ -1,12 +1,12 @@
 using SimdSfnn.Nn.Estimation;
 namespace SimdSfnn.Estimators;
 
-public enum EstimatorKind { G1, G2, G3, G4, G5, Deterministic }
+public enum EstimatorKind { G1, G2, G3, G4, G5, Deterministic, Learned }
 
 public static class EstimatorRegistry
 {
-    /// The command-line names, in the order the papers list them.
-    public static readonly string[] Names = ["G1", "G2", "G3", "G4", "G5", "deterministic"];
+    /// The command-line names, in the order the papers list them (Raiko et al.'s, then Bengio's learned correction).
+    public static readonly string[] Names = ["G1", "G2", "G3", "G4", "G5", "deterministic", "learned"];
 
     public static bool TryParse(string name, out EstimatorKind kind)
     {
@@ -17,7 +17,7 @@ public static class EstimatorRegistry
 
     public static string Name(EstimatorKind kind) => Names[(int)kind];
 
-    /// `hiddenWidths` sizes G1's per-unit baselines; `c` is G5's constant (null: 1/M).
+    /// `hiddenWidths` sizes G1's (and the learned correction's) per-unit baselines; `c` is G5's constant (null: 1/M).
     public static IGradientEstimator Create(EstimatorKind kind, IReadOnlyList<int> hiddenWidths, float? c = null) => kind switch
     {
         EstimatorKind.G1 => new G1LikelihoodRatio(hiddenWidths),
@@ -26,6 +26,7 @@ public static class EstimatorRegistry
         EstimatorKind.G4 => new G4ImportanceSampled(),
         EstimatorKind.G5 => new G5CenteredImportanceSampled(c),
         EstimatorKind.Deterministic => new DeterministicBackprop(),
+        EstimatorKind.Learned => new LearnedCorrection(hiddenWidths),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

@@ -39,7 +39,7 @@ internal static class LabCommand
         if (spec.Sts) return EvaluateSts(spec);
         var net = spec.Network;
         var exact = ExactEnumeration.Compute(net, spec.Samples, spec.C, spec.Baseline);
-        var monteCarlo = spec.Draws is long draws ? Draw(spec, draws) : null;
+        var monteCarlo = spec.Draws is long draws ? Draw(spec, exact, draws) : null;
 
         var o = new JsonObject
         {
@@ -52,8 +52,40 @@ internal static class LabCommand
             ["gradLogLikelihood"] = Tensors(net, exact.GradLogLikelihood),
             ["gradObjective"] = Tensors(net, exact.GradObjective),
         };
+        if (spec.Estimator == EstimatorKind.Learned) o["coefficients"] = Coefficients(spec, exact);
         AddMonteCarlo(o, net, monteCarlo);
         return JsonLine.Write(o);
+    }
+
+    /// Steps and draws per step of the learned correction's online fit in the lab.
+    internal const int OnlineSteps = 1000, OnlineBatch = 100;
+
+    /// The learned correction's coefficients per hidden layer: the exact least-squares fit that
+    /// `expected` and `variance` describe, and those training's online fit reaches on this example
+    /// in `OnlineSteps` steps of `OnlineBatch` draws (seeded by `seed`), with the moments they give.
+    static JsonObject Coefficients(LabSpec spec, ExactMoments exact)
+    {
+        var net = spec.Network;
+        var x = net.X.Select(v => (float)v).ToArray();
+        var target = net.Target.Select(v => (float)v).ToArray();
+        var online = OnlineCorrectionFit.Run(net.Shape, net.ToParameters(), x, net.Label, target, spec.Samples, OnlineSteps, OnlineBatch, spec.Seed);
+        var onlineCoefficients = online.Select(c => c.Select(v => (double)v).ToArray()).ToArray();
+        var (onlineMean, onlineVariance) = LearnedCorrectionEnumeration.Moments(net, spec.Samples, exact.BengioBaseline, LearnedCorrection.Features, onlineCoefficients);
+        var layers = new JsonArray();
+        for (int l = 0; l < net.HiddenLayers; l++)
+            layers.Add(new JsonObject { ["exact"] = Numbers(exact.Learned.Coefficients[l]), ["online"] = Numbers(onlineCoefficients[l]) });
+        var features = new JsonArray();
+        foreach (var feature in LearnedCorrection.Features) features.Add(CorrectionFeatures.Name(feature));
+        return new JsonObject
+        {
+            ["features"] = features,
+            ["layers"] = layers,
+            ["baseline"] = Numbers(exact.BengioBaseline),
+            ["onlineSteps"] = OnlineSteps,
+            ["onlineBatch"] = OnlineBatch,
+            ["onlineExpected"] = Tensors(net, onlineMean),
+            ["onlineVariance"] = Tensors(net, onlineVariance),
+        };
     }
 
     /// The same object for STS units (StsEnumeration): the estimator is their pathwise
@@ -75,7 +107,7 @@ internal static class LabCommand
             ["gradLogLikelihood"] = Tensors(net, exact.GradLogLikelihood),
             ["gradObjective"] = Tensors(net, exact.GradObjective),
         };
-        AddMonteCarlo(o, net, spec.Draws is long draws ? Draw(spec, draws) : null);
+        AddMonteCarlo(o, net, spec.Draws is long draws ? Draw(spec, null, draws) : null);
         return JsonLine.Write(o);
     }
 
@@ -91,19 +123,22 @@ internal static class LabCommand
     }
 
     /// The engine's fast path, `draws` times (fact 7 of spec/estimators.md).
-    static MonteCarloMoments Draw(LabSpec spec, long draws)
+    static MonteCarloMoments Draw(LabSpec spec, ExactMoments? exact, long draws)
     {
         var net = spec.Network;
-        var estimator = LabEstimator(spec.Estimator, net.Shape, spec.C, spec.Baseline);
+        var estimator = LabEstimator(spec.Estimator, net.Shape, spec.C, spec.Baseline, exact);
         var x = net.X.Select(v => (float)v).ToArray();
         var target = net.Target.Select(v => (float)v).ToArray();
         return new GradientDraws(net.Shape, estimator, spec.Samples).Run(net.ToParameters(), x, net.Label, target, draws, spec.Seed);
     }
 
-    /// The estimator as the lab runs it: G1 with the fixed baseline, G5 with the given `c`.
-    public static IGradientEstimator LabEstimator(EstimatorKind kind, NetworkShape shape, double? c, double baseline) => kind switch
+    /// The estimator as the lab runs it: G1 with the fixed baseline, G5 with the given `c`, the
+    /// learned correction with the coefficients of `exact`'s fit.
+    public static IGradientEstimator LabEstimator(EstimatorKind kind, NetworkShape shape, double? c, double baseline, ExactMoments? exact = null) => kind switch
     {
         EstimatorKind.G1 => new G1LikelihoodRatio(shape.Sizes[1..^1], adaptive: false, (float)baseline),
+        EstimatorKind.Learned => new LearnedCorrection(shape.Sizes[1..^1],
+            (exact ?? throw new ArgumentNullException(nameof(exact), "the learned correction's coefficients come from the exact fit")).Learned.Coefficients),
         _ => EstimatorRegistry.Create(kind, shape.Sizes[1..^1], (float?)c),
     };
 
@@ -120,6 +155,8 @@ internal static class LabCommand
         }
         return new JsonObject { ["weights"] = weights, ["biases"] = biases };
     }
+
+    static JsonArray Numbers(double[] values) => Numbers(values.AsSpan());
 
     static JsonArray Numbers(ReadOnlySpan<double> values)
     {

@@ -7,7 +7,8 @@ using SimdSfnn.Nn;
 namespace SimdSfnn.Cli.Lab;
 
 /// `sfnn lab --report`: exact bias and variance of every estimator on a fixed set of random
-/// tiny networks (two hidden units, so that M = 8 is enumerable), and the variance of G5 on
+/// tiny networks (two hidden units, so that M = 8 is enumerable), the learned correction's
+/// exact and online fits beside G1 and G3 (`LearnedCorrectionReport`), and the variance of G5 on
 /// the first hidden layer as a function of `c M` (the analogue of Raiko et al. 2014, Figure 1).
 /// Markdown goes to `output`, CSV files and the plot into `outDirectory`.
 internal static class LabReport
@@ -32,9 +33,10 @@ internal static class LabReport
         output.WriteLine("|---|---:|---:|---:|---:|");
         var csv = new List<string> { "estimator,M,relativeBiasLogLikelihood,relativeBiasObjective,meanVariance" };
         var rows = new List<(EstimatorKind Kind, int M, double BiasLogLikelihood, double BiasObjective, double Variance)>();
+        var momentsOfM = new Dictionary<int, ExactMoments[]>();
         foreach (int M in SampleCounts)
         {
-            var moments = networks.Select(net => ExactEnumeration.Compute(net, M, null, ExactEnumeration.Compute(net, M).BengioBaseline)).ToArray();
+            var moments = momentsOfM[M] = networks.Select(net => ExactEnumeration.Compute(net, M, null, ExactEnumeration.Compute(net, M).BengioBaseline)).ToArray();
             foreach (var kind in Enum.GetValues<EstimatorKind>())
                 rows.Add((kind, M,
                           moments.Average(m => RelativeDistance(m.Expected(kind), m.GradLogLikelihood)),
@@ -59,6 +61,8 @@ internal static class LabReport
             csv.Add($"{row.Name},{row.M},{R(row.BiasLogLikelihood)},{R(row.BiasObjective)},{R(row.Variance)}");
         }
         File.WriteAllLines(Path.Combine(outDirectory, "bias-variance.csv"), csv);
+
+        LearnedCorrectionReport.Write(output, outDirectory, networks, momentsOfM);
 
         output.WriteLine();
         output.WriteLine("## Variance of G5 on the first hidden layer against c M (Raiko et al. 2014, Figure 1)");
@@ -85,7 +89,7 @@ internal static class LabReport
 
     /// The fixed set: 0-3 inputs, two hidden units (one layer of 2, or two of 1), 1-3 outputs,
     /// either head, weights uniform in (-2, 2), inputs in (-1, 1).
-    static ExactNetwork[] Networks()
+    internal static ExactNetwork[] Networks()
     {
         var random = new Random(Seed);
         var networks = new ExactNetwork[NetworkCount];
@@ -112,7 +116,7 @@ internal static class LabReport
     }
 
     /// `|a - target| / |target|` (Euclidean norms over all parameters).
-    static double RelativeDistance(double[] a, double[] target)
+    internal static double RelativeDistance(double[] a, double[] target)
     {
         double difference = 0, norm = 0;
         for (int i = 0; i < a.Length; i++)
@@ -123,6 +127,6 @@ internal static class LabReport
         return Math.Sqrt(difference / norm);
     }
 
-    static string F(double value) => value.ToString("G4", Invariant);
-    static string R(double value) => value.ToString("R", Invariant);
+    internal static string F(double value) => value.ToString("G4", Invariant);
+    internal static string R(double value) => value.ToString("R", Invariant);
 }

@@ -17,7 +17,8 @@ internal static class SfnnOptions
     public static readonly Option<string?> Task = Choice("--task", ["classify", "structured", "gsn", "gated"],
         "the benchmark; `gsn`: the GSN, with the options marked GSN below; `gated`: the conditional-computation classifier, with those marked gated", "classify");
 
-    public static readonly Option<string?> Estimator = Choice("--estimator", EstimatorRegistry.Names, "gradient estimator", "G3", StringComparer.OrdinalIgnoreCase);
+    public static readonly Option<string?> Estimator = Choice("--estimator", EstimatorRegistry.Names,
+        "gradient estimator (`learned`: Bengio's learned correction, a per-layer regression of G1 on straight-through signals fit during training; docs/units.md)", "G3", StringComparer.OrdinalIgnoreCase);
 
     public static readonly Option<int?> Samples = Count("--samples", "M", "samples per example in training (`eval`: at test time)",
         "train 20 (deterministic 1), eval 100", 1, 100_000);
@@ -25,8 +26,8 @@ internal static class SfnnOptions
     public static readonly Option<int[]?> Layers = Widths("--layers", "200,200", "hidden layer widths, any number of layers", "200,200 (GSN 1500,1500)");
 
     public static readonly Option<string?> Units = WithCompletions(Text("--units", "bernoulli,noisy-relu",
-        "each hidden layer's unit kind (one name for all): `bernoulli` (the estimator's), `noisy-relu` `max(0, a + z)`, `sts` `b sqrt(p)`, `sigmoid`; " +
-        "the last three back-propagate themselves (docs/units.md)", "bernoulli"), HiddenUnits.Names);
+        "each hidden layer's unit kind (one name for all): `bernoulli` (the estimator's), `noisy-relu` `max(0, a + z)`, `sts` `b sqrt(p)`, `sigmoid`, " +
+        "`tanh-noise` `tanh(a + eta) + eta'` (the GSN's unit, noise std 0.5); all but `bernoulli` back-propagate themselves (docs/units.md)", "bernoulli"), HiddenUnits.Names);
 
     public static readonly Option<int?> Epochs = Count("--epochs", "N", "epochs (`reproduce`: of every run)",
         "50 classify, 100 structured and GSN, 10 gated; reproduce --quick 2", 1, 100_000);

@@ -30,6 +30,12 @@ internal sealed class ConfigurationPass
     public double LogPrior { get; private set; }
     /// `log P(y | h)`.
     public double LogLikelihood { get; private set; }
+    /// `s_l` of the last evaluated configuration, (n_l).
+    public ReadOnlySpan<double> S(int layer) => s[layer];
+    /// `h_l` of the last evaluated configuration, (n_l).
+    public ReadOnlySpan<double> H(int layer) => h[layer];
+    /// `d log P(y | h) / d o` of the last evaluated configuration, (nOut).
+    public ReadOnlySpan<double> OutputSignal => dOut;
 
     /// Evaluates the sampled configuration `configuration`.
     public void Evaluate(int configuration) => Forward(configuration, deterministic: false);

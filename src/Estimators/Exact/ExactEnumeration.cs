@@ -15,10 +15,7 @@ public static class ExactEnumeration
     /// `baselinePerUnit`: G1's `Lbar` of each hidden unit, counted layer by layer from the bottom.
     public static ExactMoments Compute(ExactNetwork net, int samples, double? c, IReadOnlyList<double> baselinePerUnit)
     {
-        int H = net.HiddenUnits;
-        if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), "M must be at least 1");
-        if ((long)H * samples > MaxBits)
-            throw new ArgumentException($"H*M = {H}*{samples} = {H * samples} exceeds {MaxBits}: 2^{H * samples} joint configurations are too many to enumerate");
+        CheckSize(net.HiddenUnits, samples);
 
         var table = new ConfigurationTable(net, cache: samples > 1);
         var walk = new TupleWalk(net, table, samples, c ?? 1.0 / samples, baselinePerUnit);
@@ -38,7 +35,16 @@ public static class ExactEnumeration
 
         return new ExactMoments(samples, c ?? 1.0 / samples, walk.Objective, logLikelihood,
             walk.GradObjective, gradLogLikelihood, expected, variance,
-            Ratio(walk.Eq7Numerator, walk.Eq7Denominator), Ratio(walk.OptimalNumerator, walk.OptimalDenominator));
+            Ratio(walk.Eq7Numerator, walk.Eq7Denominator), Ratio(walk.OptimalNumerator, walk.OptimalDenominator),
+            moments => LearnedCorrectionEnumeration.Compute(net, samples, moments.BengioBaseline));
+    }
+
+    /// Refuses `M < 1` and `H * M > MaxBits`.
+    internal static void CheckSize(int H, int samples)
+    {
+        if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), "M must be at least 1");
+        if ((long)H * samples > MaxBits)
+            throw new ArgumentException($"H*M = {H}*{samples} = {H * samples} exceeds {MaxBits}: 2^{H * samples} joint configurations are too many to enumerate");
     }
 
     /// `log P(y | x) = log sum_h P(y | h) P(h | x)` and its gradient

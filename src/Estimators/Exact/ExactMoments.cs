@@ -6,12 +6,15 @@ public sealed class ExactMoments
 {
     readonly double[][] expected;
     readonly double[][] variance;
+    readonly Func<ExactMoments, LearnedCorrectionMoments> fitLearned;
+    LearnedCorrectionMoments? learned;
 
     internal ExactMoments(int samples, double c, double objective, double logLikelihood,
                           double[] gradObjective, double[] gradLogLikelihood,
                           double[][] expected, double[][] variance,
-                          double[] bengioBaseline, double[] optimalBaseline)
+                          double[] bengioBaseline, double[] optimalBaseline, Func<ExactMoments, LearnedCorrectionMoments> fitLearned)
     {
+        this.fitLearned = fitLearned;
         Samples = samples;
         C = c;
         Objective = objective;
@@ -43,8 +46,13 @@ public sealed class ExactMoments
     /// `E[N^2 C_M] / E[N^2]`, `N = sum_m (h^(m) - s^(m))`; equals `BengioBaseline` when `M = 1`.
     public double[] OptimalBaseline { get; }
 
+    /// The learned correction's exact fit against G1 with `BengioBaseline`, the baseline training's
+    /// moving averages settle on, and its moments (`LearnedCorrectionEnumeration`; computed when
+    /// first asked for: it walks the tuples once more per hidden layer, and once for the moments).
+    public LearnedCorrectionMoments Learned => learned ??= fitLearned(this);
+
     /// `E[G]`; for the deterministic net, its back-propagated gradient.
-    public double[] Expected(EstimatorKind kind) => expected[(int)kind];
+    public double[] Expected(EstimatorKind kind) => kind == EstimatorKind.Learned ? Learned.Expected : expected[(int)kind];
     /// `Var[G] = E[G^2] - E[G]^2`; 0 for the deterministic net.
-    public double[] Variance(EstimatorKind kind) => variance[(int)kind];
+    public double[] Variance(EstimatorKind kind) => kind == EstimatorKind.Learned ? Learned.Variance : variance[(int)kind];
 }

@@ -114,11 +114,11 @@ internal sealed partial class NetworkPass
             unit.Mean(a, a);
             return;
         }
-        int M = Samples, n = shape.Sizes[k + 1];
+        int M = Samples, n = shape.Sizes[k + 1], perUnit = unit.NoisePerUnit;
         for (int e = 0; e < Examples; e++)
         {
             var rows = new Range(e * M * n, (e + 1) * M * n);
-            unit.Sample(a[rows], ref streams[e], noise[k].AsSpan(rows), h[k].AsSpan(rows));
+            unit.Sample(a[rows], ref streams[e], noise[k].AsSpan(e * M * n * perUnit, M * n * perUnit), h[k].AsSpan(rows));
         }
     }
 

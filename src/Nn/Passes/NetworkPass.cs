@@ -13,7 +13,7 @@ internal sealed partial class NetworkPass
     readonly float[] x;         // (E, n0) inputs, filled by the caller
     readonly float[] s1;        // (E, n1) first-layer probabilities, shared by the M samples
     readonly float[][] s;       // per hidden layer: (R, n_l) probabilities s_l = sigmoid(a_l), or a_l for a pathwise unit
-    readonly float[][] noise;   // per hidden layer with a pathwise unit: (R, n_l) the noise that made h_l
+    readonly float[][] noise;   // per hidden layer with a pathwise unit: (R, n_l * NoisePerUnit) the noise that made h_l
     readonly float[][] h;       // per hidden layer: (R, n_l) sampled states
     readonly float[] o;         // (R, nOut) output pre-activations
     readonly float[] p;         // (R, nOut) softmax(o) (softmax head only)
@@ -57,7 +57,7 @@ internal sealed partial class NetworkPass
             s[k] = new float[rows * shape.Sizes[k + 1]];
             h[k] = new float[rows * shape.Sizes[k + 1]];
             d[k] = new float[rows * shape.Sizes[k + 1]];
-            noise[k] = new float[Pathwise(k) ? rows * shape.Sizes[k + 1] : 0];
+            noise[k] = new float[Pathwise(k) ? rows * shape.Sizes[k + 1] * shape.Units[k].NoisePerUnit : 0];
         }
         o = new float[rows * shape.Outputs];
         p = new float[rows * shape.Outputs];
@@ -123,8 +123,8 @@ internal sealed partial class NetworkPass
     /// rather than through an estimator (the sigmoid-Bernoulli unit).
     bool Pathwise(int k) => shape.Units[k].HasPathwiseGradient;
 
-    /// The noise that made `h_k` in the last sampled `Forward`, (R, n_k); empty for a binary layer.
-    public ReadOnlySpan<float> Noise(int k) => noise[k].AsSpan(0, noise[k].Length == 0 ? 0 : Rows * shape.Sizes[k + 1]);
+    /// The noise that made `h_k` in the last sampled `Forward`, (R, n_k * NoisePerUnit); empty for a binary layer.
+    public ReadOnlySpan<float> Noise(int k) => noise[k].AsSpan(0, noise[k].Length == 0 ? 0 : Rows * shape.Sizes[k + 1] * shape.Units[k].NoisePerUnit);
 
     /// `a (rows, n_{l+1}) = input (rows, n_l) W_l^T` for any layer, from the packed W_l when there is one.
     void DenseForward(Parameters theta, int l, ReadOnlySpan<float> input, Span<float> a, int rows)

@@ -7,7 +7,7 @@ internal static class HiddenUnits
     /// One instance of each stateless kind serves every layer that uses it.
     public static readonly SigmoidBernoulliUnit Bernoulli = new();
 
-    public static IReadOnlyList<string> Names { get; } = ["bernoulli", "noisy-relu", "sts", "sigmoid"];
+    public static IReadOnlyList<string> Names { get; } = ["bernoulli", "noisy-relu", "sts", "sigmoid", "tanh-noise"];
 
     public static IHiddenUnit? FromName(string name) => name switch
     {
@@ -15,6 +15,7 @@ internal static class HiddenUnits
         "noisy-relu" => new NoisyRectifierUnit(RectifierNoise.Gaussian),
         "sts" => new StsUnit(),
         "sigmoid" => new DeterministicSigmoidUnit(),
+        "tanh-noise" => new NoisyTanhUnit(),
         _ => null,
     };
 

@@ -19,6 +19,11 @@ internal interface IHiddenUnit
     /// (G1-G5) supplies.
     bool HasPathwiseGradient { get; }
 
+    /// Noise values per unit (tanh with injected noise has two, before and after the tanh): the
+    /// noise of `n` units is `n * NoisePerUnit` floats, unit `i`'s at `i * NoisePerUnit`, so
+    /// that the noise of a run of units is a run of the noise.
+    int NoisePerUnit => 1;
+
     /// Draws the noise for `a.Length` units from `rng` into `noise`, then `h = Output(a, noise)`.
     void Sample(ReadOnlySpan<float> a, ref RandomStream rng, Span<float> noise, Span<float> h);
 

@@ -25,16 +25,18 @@ public sealed class UnitsCommandTests
         return JsonDocument.Parse(Assert.Single(result.StdoutLines)).RootElement.Clone();
     }
 
-    [Fact]
-    public void Eval_of_the_checkpoint_gives_the_run_s_own_scores()
+    [Theory]
+    [InlineData("noisy-relu,sts")]
+    [InlineData("tanh-noise,bernoulli")]
+    public void Eval_of_the_checkpoint_gives_the_run_s_own_scores(string units)
     {
         string outDir = TempDir.Fresh("run");
-        var trained = Json(Train(outDir, "--units", "noisy-relu,sts"));
-        Assert.Equal("noisy-relu,sts", trained.GetProperty("units").GetString());
+        var trained = Json(Train(outDir, "--units", units));
+        Assert.Equal(units, trained.GetProperty("units").GetString());
 
         var evaluated = Json(Sfnn.Run("eval", Path.Combine(outDir, "checkpoint.safetensors"), "--samples", "4", "--data", Data, "--threads", "1"));
 
-        Assert.Equal("noisy-relu,sts", evaluated.GetProperty("units").GetString());
+        Assert.Equal(units, evaluated.GetProperty("units").GetString());
         Assert.Equal(trained.GetProperty("testError").GetDouble(), evaluated.GetProperty("testError").GetDouble());
         Assert.Equal(trained.GetProperty("testLogLikelihood").GetDouble(), evaluated.GetProperty("testLogLikelihood").GetDouble());
     }

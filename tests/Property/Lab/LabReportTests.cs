@@ -20,12 +20,24 @@ public sealed class LabReportTests
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
 
             var rows = File.ReadAllLines(Path.Combine(directory, "bias-variance.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
-            Assert.Equal(7 * 4, rows.Length); // G1-G5, deterministic, STS pathwise; M = 1, 2, 4, 8
+            Assert.Equal(8 * 4, rows.Length); // G1-G5, deterministic, learned, STS pathwise; M = 1, 2, 4, 8
             // the STS estimator ignores the score of b: biased for its own objective at every M
             Assert.All(rows.Where(r => r[0].StartsWith("STS")), row => Assert.True(Number(row[3]) > 1e-3, $"STS at M = {row[1]}: relative bias {row[3]}"));
             foreach (var row in rows.Where(r => r[0] == "G1"))
                 Assert.True(Number(row[3]) < 1e-9, $"G1 at M = {row[1]} has relative bias {row[3]} against grad E[C_M]");
             Assert.All(rows, row => Assert.True(double.IsFinite(Number(row[2])) && double.IsFinite(Number(row[4]))));
+
+            // the learned correction's table: its exact fit and G1's columns agree with the main table
+            var learned = File.ReadAllLines(Path.Combine(directory, "learned-correction.csv")).Skip(1).Select(l => l.Split(',').Select(Number).ToArray()).ToArray();
+            Assert.Equal([1.0, 2, 4, 8], learned.Select(r => r[0]));
+            foreach (var row in learned)
+            {
+                var main = rows.Single(r => r[0] == "learned" && Number(r[1]) == row[0]);
+                Assert.Equal(Number(main[3]), row[2]);
+                Assert.Equal(Number(main[4]), row[6]);
+                Assert.True(row[4] < 1e-9, $"G1 at M = {row[0]}: relative bias {row[4]}");
+                Assert.All(row, value => Assert.True(double.IsFinite(value)));
+            }
 
             var curve = File.ReadAllLines(Path.Combine(directory, "g5-variance-vs-cM.csv")).Skip(1).Select(l => l.Split(',').Select(Number).ToArray()).ToArray();
             for (int column = 1; column < curve[0].Length; column++)

@@ -29,7 +29,7 @@ public sealed class MonteCarloAgreementTests
             var target = net.Target.Select(v => (float)v).ToArray();
             foreach (var kind in Enum.GetValues<EstimatorKind>())
             {
-                var estimator = LabCommand.LabEstimator(kind, net.Shape, tiny.C, tiny.Baseline);
+                var estimator = LabCommand.LabEstimator(kind, net.Shape, tiny.C, tiny.Baseline, exact);
                 var drawn = new GradientDraws(net.Shape, estimator, tiny.Samples)
                     .Run(net.ToParameters(), x, net.Label, target, Draws, seed: (ulong)tiny.Seed);
                 var mean = exact.Expected(kind);

@@ -6,13 +6,14 @@ using SimdSfnn.Estimators.Exact;
 
 namespace SimdSfnn.Property.Lab;
 
-/// Fact 1: on the output layer G1-G5 are the same random variable, `sum_m wbar^(m) dlogP(y|h^(m))/dtheta_out`.
+/// Fact 1: on the output layer G1-G5 (and the learned correction) are the same random variable,
+/// `sum_m wbar^(m) dlogP(y|h^(m))/dtheta_out`.
 public sealed class OutputLayerAgreementTests
 {
-    static readonly EstimatorKind[] Stochastic = [EstimatorKind.G1, EstimatorKind.G2, EstimatorKind.G3, EstimatorKind.G4, EstimatorKind.G5];
+    static readonly EstimatorKind[] Stochastic = [EstimatorKind.G1, EstimatorKind.G2, EstimatorKind.G3, EstimatorKind.G4, EstimatorKind.G5, EstimatorKind.Learned];
 
     [Fact]
-    public void Exact_output_layer_moments_agree_across_G1_to_G5() =>
+    public void Exact_output_layer_moments_agree_across_the_estimators() =>
         Prop.ForAll(TinyNetworks.Cases(), tiny =>
         {
             var exact = ExactEnumeration.Compute(tiny.Network, tiny.Samples, tiny.C, tiny.Baseline);
@@ -28,14 +29,15 @@ public sealed class OutputLayerAgreementTests
     /// The fast path draws the same samples for every estimator from the same seed, so its
     /// output-layer draws, and hence their moments, are the same bits.
     [Fact]
-    public void Fast_path_output_layer_draws_are_identical_across_G1_to_G5() =>
+    public void Fast_path_output_layer_draws_are_identical_across_the_estimators() =>
         Prop.ForAll(TinyNetworks.Cases(), tiny =>
         {
             var net = tiny.Network;
             var x = net.X.Select(v => (float)v).ToArray();
             var target = net.Target.Select(v => (float)v).ToArray();
+            var exact = ExactEnumeration.Compute(net, tiny.Samples, tiny.C, tiny.Baseline);
             MonteCarloMoments Draw(EstimatorKind kind) =>
-                new GradientDraws(net.Shape, LabCommand.LabEstimator(kind, net.Shape, tiny.C, tiny.Baseline), tiny.Samples)
+                new GradientDraws(net.Shape, LabCommand.LabEstimator(kind, net.Shape, tiny.C, tiny.Baseline, exact), tiny.Samples)
                     .Run(net.ToParameters(), x, net.Label, target, draws: 50, seed: 3);
             var reference = Draw(EstimatorKind.G1);
             int O = net.OutputOffset;

@@ -32,6 +32,7 @@ public sealed class ReproducibilityTests
     [InlineData(EstimatorKind.G1)]
     [InlineData(EstimatorKind.G3)]
     [InlineData(EstimatorKind.G5)]
+    [InlineData(EstimatorKind.Learned)]
     public void Same_seed_and_threads_give_the_same_bits(EstimatorKind kind)
     {
         Assert.Equal(Train(kind, 2, 7), Train(kind, 2, 7));

@@ -36,6 +36,7 @@ public sealed class ZeroAllocationTests
     [InlineData("noisy-relu", EstimatorKind.G3, OutputHead.Softmax)]
     [InlineData("sts,sigmoid", EstimatorKind.G1, OutputHead.Bernoulli)]
     [InlineData("bernoulli,noisy-relu", EstimatorKind.G2, OutputHead.Softmax)]
+    [InlineData("tanh-noise,bernoulli", EstimatorKind.Learned, OutputHead.Bernoulli)]
     public void Training_step_with_other_units_allocates_nothing(string units, EstimatorKind kind, OutputHead head) =>
         AssertStepAllocatesNothing(new NetworkShape([40, 32, 24, head == OutputHead.Softmax ? 10 : 20], head,
                                                     SimdSfnn.Nn.Units.HiddenUnits.Parse(units, 2, out _)!), kind, fused: true);

@@ -3,7 +3,8 @@ using SimdSfnn.Property.Cli;
 namespace SimdSfnn.Property.Reliability;
 
 /// `--resume` continues a run to the same bits as a run that was never stopped (same seed and
-/// thread count): the checkpoint holds parameters, momentum and G1's moving averages, and the
+/// thread count): the checkpoint holds parameters, momentum and the moving averages of G1 and
+/// of the learned correction, and the
 /// data order and every random draw are derived from (seed, epoch, example).
 public sealed class ResumeTests
 {
@@ -13,6 +14,7 @@ public sealed class ResumeTests
     [InlineData("G3")]
     [InlineData("G1")] // carries moving averages from step to step
     [InlineData("G5")]
+    [InlineData("learned")] // carries G1's averages and its normal equations' from step to step
     [InlineData("deterministic")]
     public void Stop_after_two_epochs_then_resume_gives_the_uninterrupted_bits(string estimator)
     {

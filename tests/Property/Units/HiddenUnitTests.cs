@@ -9,7 +9,7 @@ namespace SimdSfnn.Property.Units;
 /// back-propagation against central differences with the noise held.
 public sealed class HiddenUnitTests
 {
-    public static TheoryData<string> Units() => ["bernoulli", "noisy-relu", "noisy-relu-logistic", "sts", "sigmoid"];
+    public static TheoryData<string> Units() => ["bernoulli", "noisy-relu", "noisy-relu-logistic", "sts", "sigmoid", "tanh-noise"];
 
     static IHiddenUnit Make(string name) => name switch
     {
@@ -18,18 +18,20 @@ public sealed class HiddenUnitTests
         "noisy-relu-logistic" => new NoisyRectifierUnit(RectifierNoise.Logistic),
         "sts" => new StsUnit(),
         "sigmoid" => new DeterministicSigmoidUnit(),
+        "tanh-noise" => new NoisyTanhUnit(0.8f),
         _ => throw new ArgumentException(name),
     };
 
     static double Sigmoid(double a) => 1 / (1 + Math.Exp(-a));
 
-    /// units.md's table, in double.
-    static double Reference(string name, double a, double noise) => name switch
+    /// units.md's table, in double; `noise` holds unit `i`'s noise (two values for tanh-noise, eta_in then eta_out).
+    static double Reference(string name, double a, ReadOnlySpan<float> noise) => name switch
     {
-        "bernoulli" => noise < Sigmoid(a) ? 1 : 0,
-        "noisy-relu" or "noisy-relu-logistic" => Math.Max(0, a + noise),
-        "sts" => noise * Math.Sqrt(Sigmoid(a)),
+        "bernoulli" => noise[0] < Sigmoid(a) ? 1 : 0,
+        "noisy-relu" or "noisy-relu-logistic" => Math.Max(0, a + noise[0]),
+        "sts" => noise[0] * Math.Sqrt(Sigmoid(a)),
         "sigmoid" => Sigmoid(a),
+        "tanh-noise" => Math.Tanh(a + noise[0]) + noise[1],
         _ => throw new ArgumentException(name),
     };
 
@@ -44,17 +46,18 @@ public sealed class HiddenUnitTests
         foreach (int n in new[] { 1, 3, 7, 15, 17, 31, 33, 63, 67 })
         {
             var a = Draws(random, n, -6, 6);
+            int per = unit.NoisePerUnit;
             float[] noise = name switch
             {
                 "bernoulli" => Draws(random, n, 0, 1),
                 "sts" => [.. Draws(random, n, 0, 1).Select(u => u < 0.5f ? 0f : 1f)],
-                _ => Draws(random, n, -3, 3),
+                _ => Draws(random, n * per, -3, 3),
             };
             var h = new float[n];
             unit.Output(a, noise, h);
             for (int i = 0; i < n; i++)
             {
-                double expected = Reference(name, a[i], noise[i]);
+                double expected = Reference(name, a[i], noise.AsSpan(i * per, per));
                 if (name == "bernoulli" && Math.Abs(noise[i] - Sigmoid(a[i])) < 1e-6) continue; // a float rounding's coin
                 Assert.True(Math.Abs(h[i] - expected) <= 1e-6 * Math.Max(1, Math.Abs(expected)), $"n {n}, i {i}: a {a[i]}, noise {noise[i]}: {h[i]} vs {expected}");
             }
@@ -68,7 +71,7 @@ public sealed class HiddenUnitTests
         const int Draws = 40_000;
         float[] pre = [-3f, -1f, -0.2f, 0f, 0.5f, 2f, 4f];
         var a = new float[Draws];
-        var noise = new float[Draws];
+        var noise = new float[Draws * unit.NoisePerUnit];
         var h = new float[Draws];
         var mean = new float[pre.Length];
         unit.Mean(pre, mean);
@@ -156,6 +159,7 @@ public sealed class HiddenUnitTests
     [InlineData("noisy-relu-logistic")]
     [InlineData("sts")]
     [InlineData("sigmoid")]
+    [InlineData("tanh-noise")]
     public void Back_propagation_is_the_derivative_with_the_noise_held(string name)
     {
         var unit = Make(name);
@@ -165,7 +169,7 @@ public sealed class HiddenUnitTests
         const float Eps = 1e-3f;
         var a = Draws(random, N, -4, 4);
         var g = Draws(random, N, -1, 1);
-        var noise = name == "sts" ? [.. Draws(random, N, 0, 1).Select(u => u < 0.6f ? 1f : 0f)] : Draws(random, N, -2, 2);
+        var noise = name == "sts" ? [.. Draws(random, N, 0, 1).Select(u => u < 0.6f ? 1f : 0f)] : Draws(random, N * unit.NoisePerUnit, -2, 2);
         var d = new float[N];
         unit.BackPropagate(a, noise, g, d);
         var up = new float[N];
@@ -197,7 +201,7 @@ public sealed class HiddenUnitTests
         float[] Run(out float[] noise)
         {
             var rng = RandomStream.Create(seed: 99, stream: 1);
-            noise = new float[a.Length];
+            noise = new float[a.Length * unit.NoisePerUnit];
             var h = new float[a.Length];
             unit.Sample(a, ref rng, noise, h);
             return h;
@@ -208,5 +212,35 @@ public sealed class HiddenUnitTests
         var again = new float[a.Length];
         unit.Output(a, firstNoise, again);
         Assert.Equal(first, again);
+    }
+
+    /// `E[tanh(a + sigma z)]` has no closed form: the unit's quadrature against Simpson's rule on
+    /// a fine grid (an independent rule), at the default sigma and the GSN's 2; the mean is odd in
+    /// `a` and shrinks toward 0 as the noise grows.
+    [Fact]
+    public void The_noisy_tanhs_mean_is_the_integral_over_its_input_noise()
+    {
+        float[] pre = [-6f, -2.5f, -0.7f, -0.1f, 0f, 0.3f, 1.1f, 3f, 7f];
+        foreach (float sigma in new[] { NoisyTanhUnit.DefaultSigma, 2f })
+        {
+            var mean = new float[pre.Length];
+            new NoisyTanhUnit(sigma).Mean(pre, mean);
+            for (int i = 0; i < pre.Length; i++)
+            {
+                // Simpson's rule over z in [-10, 10] of tanh(a + sigma z) N(z; 0, 1)
+                const int Steps = 20_000;
+                double step = 20.0 / Steps, integral = 0;
+                for (int s = 0; s <= Steps; s++)
+                {
+                    double z = -10 + s * step, weight = s == 0 || s == Steps ? 1 : s % 2 == 1 ? 4 : 2;
+                    integral += weight * Math.Tanh(pre[i] + sigma * z) * Math.Exp(-0.5 * z * z) / Math.Sqrt(2 * Math.PI);
+                }
+                integral *= step / 3;
+                Assert.True(Math.Abs(mean[i] - integral) <= 1e-6, $"sigma {sigma}, a {pre[i]}: {mean[i]} vs {integral}");
+                Assert.True(Math.Abs(mean[i]) <= Math.Abs(Math.Tanh(pre[i])) + 1e-7, $"sigma {sigma}, a {pre[i]}: |E[h]| {mean[i]} above |tanh(a)|");
+            }
+            for (int i = 0; i < pre.Length; i++)
+                if (Array.IndexOf(pre, -pre[i]) is var j and >= 0) Assert.Equal(-mean[i], mean[j], 1e-6);
+        }
     }
 }

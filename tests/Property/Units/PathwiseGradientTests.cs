@@ -7,7 +7,7 @@ using SimdSfnn.Tensors;
 
 namespace SimdSfnn.Property.Units;
 
-/// A hidden layer whose unit back-propagates itself (noisy rectifier, STS, sigmoid) gives the
+/// A hidden layer whose unit back-propagates itself (noisy rectifier, STS, sigmoid, noisy tanh) gives the
 /// exact gradient of `sum_e C_M` with its noise held: the pass's gradient equals central finite
 /// differences of the criterion, recomputed from the same streams (so the same noise). Above a
 /// sigmoid-Bernoulli layer the same holds for the weights over it, whose changes leave its
@@ -27,6 +27,8 @@ public sealed class PathwiseGradientTests
     [InlineData("sigmoid,sts", OutputHead.Bernoulli)]
     [InlineData("bernoulli,noisy-relu", OutputHead.Softmax)]
     [InlineData("bernoulli,sts", OutputHead.Bernoulli)]
+    [InlineData("tanh-noise,sigmoid", OutputHead.Softmax)]
+    [InlineData("bernoulli,tanh-noise", OutputHead.Bernoulli)]
     public void Gradient_matches_finite_differences_with_the_noise_held(string units, OutputHead head)
     {
         var kinds = HiddenUnits.Parse(units, 2, out _)!;
