@@ -35,7 +35,8 @@ internal static class GatedBenchCommand
         var theta = new GatedParameters(shape);
         theta.Initialize(1, 0f);
         var gradient = new GatedParameters(shape);
-        var x = new float[B * D];
+        var xs = new AlignedBuffer(B * D); // as GatedPass holds its rows
+        var x = xs.Span;
         for (int i = 0; i < x.Length; i++) x[i] = random.NextDouble() < 0.8 ? 0 : (float)random.NextDouble();
         var h = new float[B * G];
         var active = new ActiveGates(B, G);
@@ -57,18 +58,18 @@ internal static class GatedBenchCommand
         void SparseForward()
         {
             active.Build(h, B);
-            GatedLayers.SparseForward(x, h, B, active, theta, H, o);
+            GatedLayers.SparseForward(xs.Span, B, active, theta, o);
         }
         void SparseStep()
         {
             SparseForward();
-            GatedLayers.SparseBackward(x, h, B, active, H, go, theta, gradient, gh);
+            GatedLayers.SparseBackward(xs.Span, B, active, go, theta, gradient, gh);
         }
-        void DenseForward() => GatedLayers.DenseForward(x, h, B, theta, H, m, o);
+        void DenseForward() => GatedLayers.DenseForward(xs.Span, h, B, theta, H, m, o);
         void DenseStep()
         {
             DenseForward();
-            GatedLayers.DenseBackward(x, h, H, m, go, B, theta, gradient, gm, gh);
+            GatedLayers.DenseBackward(xs.Span, h, H, m, go, B, theta, gradient, gm, gh);
         }
 
         var (sparse, dense) = Medians(SparseStep, DenseStep, steps, rounds, gradient);

@@ -1,47 +1,84 @@
+using SimdSfnn.Tensors;
+
 namespace SimdSfnn.Nn.Gated;
 
-/// Where a (B, G) matrix of gate values is non-zero, listed by gate: gate i's rows are
-/// `Rows(i)`, ascending. The sparse gated layers walk these lists gate by gate, so each active
-/// gate's weight rows are read once per minibatch and reused, from L1, by every row that has it on;
-/// listed by row instead, each row re-read its gates' weights from memory (2000 x 784 floats do
-/// not fit the caches) and the sparse path ran at a third of the speed.
+/// Where a (B, G) matrix of gate values is non-zero: the active (row, gate) pairs, listed by gate
+/// (gate i's rows, ascending) and by row (row r's gates, ascending), the index lists of
+/// `SelectedRowDot` and `WeightedRowSum`, with the gate values and the gated layers' values of each
+/// pair kept in the gate order. The expert weights are walked gate by gate, so each active gate's
+/// weight row is read once per minibatch and reused, from L1, by every row that has it on; listed
+/// by row instead, each row re-read its gates' weights from memory (2000 x 784 floats do not fit
+/// the caches) and the sparse path ran at a third of the speed. The output map, 10 floats a gate,
+/// goes by row.
 internal sealed class ActiveGates
 {
-    readonly int[] start, next, rows;
+    readonly NonzeroLists byRow;
+    readonly int[] gateStart, next, rows, gateOf, inGateOrder;
+    readonly float[] h, expert, scratch0, scratch1;
 
     public ActiveGates(int maxRows, int gates)
     {
         Gates = gates;
-        start = new int[gates + 1];
+        byRow = new NonzeroLists(maxRows, gates);
+        gateStart = new int[gates + 1];
         next = new int[gates];
-        rows = new int[maxRows * gates];
+        int pairs = maxRows * gates;
+        rows = new int[pairs];
+        gateOf = new int[pairs];
+        inGateOrder = new int[pairs];
+        h = new float[pairs];
+        expert = new float[pairs];
+        scratch0 = new float[pairs];
+        scratch1 = new float[pairs];
     }
 
     public int Gates { get; }
     /// How many (row, gate) pairs the last `Build` found on.
-    public int Count => start[Gates];
+    public int Count => gateStart[Gates];
+
+    /// Gate i's rows are `GateRows[GateStart[i] .. GateEnd[i])`, ascending; pair p (of the gate
+    /// order) is row `GateRows[p]`, gate `GateOf[p]`.
+    public ReadOnlySpan<int> GateRows => rows.AsSpan(0, Count);
+    public ReadOnlySpan<int> GateStart => gateStart.AsSpan(0, Gates);
+    public ReadOnlySpan<int> GateEnd => gateStart.AsSpan(1, Gates);
+    public ReadOnlySpan<int> GateOf => gateOf.AsSpan(0, Count);
+    /// Row r's gates are `RowGates[RowStart[r] .. RowEnd[r])`, ascending; entry q of this order is
+    /// pair `InGateOrder[q]`.
+    public ReadOnlySpan<int> RowGates => byRow.RowIndex[..Count];
+    public ReadOnlySpan<int> RowStart => byRow.RowStart;
+    public ReadOnlySpan<int> RowEnd => byRow.RowEnd;
+    public ReadOnlySpan<int> InGateOrder => inGateOrder.AsSpan(0, Count);
 
     /// Gate `gate`'s rows with a non-zero value, ascending.
-    public ReadOnlySpan<int> Rows(int gate) => rows.AsSpan(start[gate], start[gate + 1] - start[gate]);
+    public ReadOnlySpan<int> Rows(int gate) => rows.AsSpan(gateStart[gate], gateStart[gate + 1] - gateStart[gate]);
 
-    /// Lists the non-zero entries of `h` (`B` rows of `Gates`).
-    public void Build(ReadOnlySpan<float> h, int B)
+    /// Each pair's gate value h_ri, in the gate order.
+    public ReadOnlySpan<float> H => h.AsSpan(0, Count);
+    /// Each pair's expert value H_ri (`GatedLayers.SparseForward` writes it), in the gate order.
+    public Span<float> Expert => expert.AsSpan(0, Count);
+    /// Two arrays of scratch, one float per pair (`which` 0 or 1).
+    public Span<float> Scratch(int which) => (which == 0 ? scratch0 : scratch1).AsSpan(0, Count);
+
+    /// Lists the non-zero entries of `values` (`B` rows of `Gates`).
+    public void Build(ReadOnlySpan<float> values, int B)
     {
         int G = Gates;
-        Array.Clear(start);
-        for (int r = 0; r < B; r++)
-        {
-            var row = h.Slice(r * G, G);
-            for (int i = 0; i < G; i++)
-                if (row[i] != 0f) start[i + 1]++;
-        }
-        for (int i = 0; i < G; i++) start[i + 1] += start[i];
-        start.AsSpan(0, G).CopyTo(next);
-        for (int r = 0; r < B; r++)
-        {
-            var row = h.Slice(r * G, G);
-            for (int i = 0; i < G; i++)
-                if (row[i] != 0f) rows[next[i]++] = r;
-        }
+        byRow.Build(values, B, G);
+        ReadOnlySpan<int> gates = byRow.RowIndex[..byRow.Count];
+        // counts per gate, then each gate's slice, filled row by row so that each is ascending
+        Array.Clear(gateStart);
+        foreach (int i in gates) gateStart[i + 1]++;
+        for (int i = 0; i < G; i++) gateStart[i + 1] += gateStart[i];
+        gateStart.AsSpan(0, G).CopyTo(next);
+        ReadOnlySpan<int> rowEnd = byRow.RowEnd;
+        for (int r = 0, q = 0; r < B; r++)
+            for (; q < rowEnd[r]; q++)
+            {
+                int i = gates[q], p = next[i]++;
+                rows[p] = r;
+                gateOf[p] = i;
+                inGateOrder[q] = p;
+                h[p] = values[r * G + i];
+            }
     }
 }
