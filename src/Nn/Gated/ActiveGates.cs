@@ -14,7 +14,8 @@ internal sealed class ActiveGates
 {
     readonly NonzeroLists byRow;
     readonly int[] gateStart, next, rows, gateOf, inGateOrder;
-    readonly float[] h, expert, scratch0, scratch1;
+    readonly float[][] scratch;
+    readonly float[] h, expert;
 
     public ActiveGates(int maxRows, int gates)
     {
@@ -28,8 +29,7 @@ internal sealed class ActiveGates
         inGateOrder = new int[pairs];
         h = new float[pairs];
         expert = new float[pairs];
-        scratch0 = new float[pairs];
-        scratch1 = new float[pairs];
+        scratch = [new float[pairs], new float[pairs], new float[pairs]];
     }
 
     public int Gates { get; }
@@ -56,29 +56,34 @@ internal sealed class ActiveGates
     public ReadOnlySpan<float> H => h.AsSpan(0, Count);
     /// Each pair's expert value H_ri (`GatedLayers.SparseForward` writes it), in the gate order.
     public Span<float> Expert => expert.AsSpan(0, Count);
-    /// Two arrays of scratch, one float per pair (`which` 0 or 1).
-    public Span<float> Scratch(int which) => (which == 0 ? scratch0 : scratch1).AsSpan(0, Count);
+    /// Three arrays of scratch, one float per pair (`which` 0, 1 or 2).
+    public Span<float> Scratch(int which) => scratch[which].AsSpan(0, Count);
 
     /// Lists the non-zero entries of `values` (`B` rows of `Gates`).
     public void Build(ReadOnlySpan<float> values, int B)
     {
         int G = Gates;
         byRow.Build(values, B, G);
-        ReadOnlySpan<int> gates = byRow.RowIndex[..byRow.Count];
+        ReadOnlySpan<int> gates = byRow.RowIndex[..byRow.Count], rowEnd = byRow.RowEnd;
         // counts per gate, then each gate's slice, filled row by row so that each is ascending
-        Array.Clear(gateStart);
-        foreach (int i in gates) gateStart[i + 1]++;
-        for (int i = 0; i < G; i++) gateStart[i + 1] += gateStart[i];
-        gateStart.AsSpan(0, G).CopyTo(next);
-        ReadOnlySpan<int> rowEnd = byRow.RowEnd;
+        Span<int> first = gateStart, cursor = next;
+        first.Clear();
+        foreach (int i in gates) first[i + 1]++;
+        for (int i = 0; i < G; i++) first[i + 1] += first[i];
+        first[..G].CopyTo(cursor);
+        Span<int> row = rows, gate = gateOf, order = inGateOrder;
+        Span<float> value = h;
         for (int r = 0, q = 0; r < B; r++)
+        {
+            var valuesOfRow = values.Slice(r * G, G);
             for (; q < rowEnd[r]; q++)
             {
-                int i = gates[q], p = next[i]++;
-                rows[p] = r;
-                gateOf[p] = i;
-                inGateOrder[q] = p;
-                h[p] = values[r * G + i];
+                int i = gates[q], p = cursor[i]++;
+                row[p] = r;
+                gate[p] = i;
+                order[q] = p;
+                value[p] = valuesOfRow[i];
             }
+        }
     }
 }

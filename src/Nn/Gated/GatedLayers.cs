@@ -7,11 +7,11 @@ namespace SimdSfnn.Nn.Gated;
 //   H = We x + be (Gates linear units), m = H * h (gated), o = V^T m + bo,
 // and their backward pass from go = dL/do. Two ways to compute the same numbers:
 //   Sparse*   only the active (row, gate) pairs (h != 0), listed by `ActiveGates`, which also holds
-//             their h and H: gate by gate,
-//             H_ri = We[i] . x_r (`SelectedRowDot`), and back gm_ri = V[i] . go_r, G(We)[i] +=
-//             sum_r gm_ri h_ri x_r, G(V)[i] += sum_r m_ri go_r (`WeightedRowSum`); row by row,
-//             o_r += sum_i m_ri V[i] (`WeightedRowSum`). Costs (D + C) per active pair forward,
-//             (2D + 2C) backward: the conditional computation of 1308.3432 section 5.
+//             their h and H: gate by gate, H_ri = We[i] . x_r (`SelectedRowDot`), and back
+//             G(We)[i] += sum_r gm_ri h_ri x_r, G(V)[i] += sum_r m_ri go_r (`WeightedRowSum`); row
+//             by row, o_r += sum_i m_ri V[i] (`WeightedRowSum`) and gm_ri = V[i] . go_r
+//             (`SelectedRowDot`). Costs (D + C) per active pair forward, (2D + 2C) backward: the
+//             conditional computation of 1308.3432 section 5.
 //   Dense*    every gate, by MatMul over the whole batch: the baseline the sparse path is held to
 //             (tests) and timed against (`sfnn bench --task gated`).
 // Shapes: x (B, D); h, H (B, G); We (G, D); V (G, C); o, go (B, C).
@@ -23,20 +23,24 @@ internal static class GatedLayers
     {
         int D = theta.Shape.Inputs, C = theta.Shape.Classes;
         ReadOnlySpan<float> be = theta.Be, bo = theta.Bo, h = active.H;
-        ReadOnlySpan<int> gateOf = active.GateOf, inGateOrder = active.InGateOrder;
+        ReadOnlySpan<int> gates = active.RowGates, rowEnd = active.RowEnd, inGateOrder = active.InGateOrder;
         var H = active.Expert;
-        for (int p = 0; p < H.Length; p++) H[p] = be[gateOf[p]];
-        SelectedRowDot.Dot(active.GateRows, active.GateStart, active.GateEnd, x[..(B * D)], D, theta.We, D, D, H, accumulate: true);
+        SelectedRowDot.Dot(active.GateRows, active.GateStart, active.GateEnd, x[..(B * D)], D, theta.We, D, D, H, accumulate: false);
 
-        // the output map row by row, m_ri = H_ri h_ri in the row order: V's 10-float rows are gathered from L1
+        // H += be, and the output map row by row with m_ri = H_ri h_ri in the row order: V's 10-float rows are gathered from L1
         var m = active.Scratch(0);
-        for (int q = 0; q < m.Length; q++)
+        for (int r = 0, q = 0; r < B; r++)
         {
-            int p = inGateOrder[q];
-            m[q] = H[p] * h[p];
+            bo.CopyTo(o.Slice(r * C, C));
+            for (; q < rowEnd[r]; q++)
+            {
+                int p = inGateOrder[q];
+                float Hp = H[p] + be[gates[q]];
+                H[p] = Hp;
+                m[q] = Hp * h[p];
+            }
         }
-        for (int r = 0; r < B; r++) bo.CopyTo(o.Slice(r * C, C));
-        WeightedRowSum.Sum(active.RowGates, active.RowStart, active.RowEnd, m, theta.V, C, o, C, C);
+        WeightedRowSum.Sum(gates, active.RowStart, rowEnd, m, theta.V, C, o, C, C);
     }
 
     /// The backward of `SparseForward` from `go = dL/do` (B, C), adding into `gradient` (dL/dtheta):
@@ -48,32 +52,37 @@ internal static class GatedLayers
         int D = theta.Shape.Inputs, G = theta.Shape.Gates, C = theta.Shape.Classes;
         Span<float> gbe = gradient.Be, gbo = gradient.Bo;
         for (int r = 0; r < B; r++) TensorPrimitives.Add(gbo, go.Slice(r * C, C), gbo);
-        ReadOnlySpan<int> rows = active.GateRows, gateStart = active.GateStart, gateEnd = active.GateEnd, gateOf = active.GateOf;
+        ReadOnlySpan<int> gates = active.RowGates, rowEnd = active.RowEnd, inGateOrder = active.InGateOrder;
         ReadOnlySpan<float> H = active.Expert, h = active.H;
         var goB = go[..(B * C)];
-        // gm at the active pairs, then in place gH = gm h, the expert's signal; m = H h
+        // gm = V[i] . go_r row by row (32 lists rather than 2000); then, in the gate order, the
+        // expert's signal gH = gm h and m = H h, and gh = gm H; G(be) sums each gate's rows in row order
         var gm = active.Scratch(0);
-        var m = active.Scratch(1);
-        SelectedRowDot.Dot(rows, gateStart, gateEnd, goB, C, theta.V, C, C, gm, accumulate: false);
-        for (int p = 0; p < gm.Length; p++)
-        {
-            int i = gateOf[p];
-            gh[rows[p] * G + i] = gm[p] * H[p];
-            m[p] = H[p] * h[p];
-            gm[p] *= h[p];
-            gbe[i] += gm[p];
-        }
+        var gH = active.Scratch(1);
+        var m = active.Scratch(2);
+        SelectedRowDot.Dot(gates, active.RowStart, rowEnd, theta.V, C, goB, C, C, gm, accumulate: false);
+        for (int r = 0, q = 0; r < B; r++)
+            for (; q < rowEnd[r]; q++)
+            {
+                int i = gates[q], p = inGateOrder[q];
+                gh[r * G + i] = gm[q] * H[p];
+                m[p] = H[p] * h[p];
+                gH[p] = gm[q] * h[p];
+                gbe[i] += gH[p];
+            }
+        ReadOnlySpan<int> rows = active.GateRows, gateStart = active.GateStart, gateEnd = active.GateEnd;
         WeightedRowSum.Sum(rows, gateStart, gateEnd, m, goB, C, gradient.V, C, C);
-        WeightedRowSum.Sum(rows, gateStart, gateEnd, gm, x[..(B * D)], D, gradient.We, D, D);
+        WeightedRowSum.Sum(rows, gateStart, gateEnd, gH, x[..(B * D)], D, gradient.We, D, D);
     }
 
-    /// Every gate of `B` rows: `H = x We^T + be` (B, G), `m = H * h`, `o = m V + bo` (B, C).
+    /// Every gate of `B` rows: `H = x We^T + be` (B, G), `m = H * h`, `o = m V + bo` (B, C); by
+    /// `packedWe` (We packed with `MatMul.PackForward`) when given, else packing We as it goes.
     public static void DenseForward(ReadOnlySpan<float> x, ReadOnlySpan<float> h, int B, GatedParameters theta,
-                                    Span<float> H, Span<float> m, Span<float> o)
+                                    Span<float> H, Span<float> m, Span<float> o, PackedWeights? packedWe = null)
     {
         var s = theta.Shape;
         int D = s.Inputs, G = s.Gates, C = s.Classes;
-        MatMul.Forward(x[..(B * D)], theta.We, H[..(B * G)], B, D, G);
+        GatedLayouts.Forward(x[..(B * D)], packedWe, theta.We, H[..(B * G)], B, D, G);
         for (int r = 0; r < B; r++) TensorPrimitives.Add(H.Slice(r * G, G), theta.Be, H.Slice(r * G, G));
         TensorPrimitives.Multiply(H[..(B * G)], h[..(B * G)], m[..(B * G)]);
         MatMul.InputGradient(m[..(B * G)], theta.V, o[..(B * C)], B, G, C);
