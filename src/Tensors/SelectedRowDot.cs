@@ -103,9 +103,9 @@ internal static unsafe class SelectedRowDot
         }
     }
 
-    interface IHeld { static abstract bool Sixteen { get; } }
-    readonly struct Sixteen : IHeld { static bool IHeld.Sixteen => true; }
-    readonly struct None : IHeld { static bool IHeld.Sixteen => false; }
+    interface IHeld { static abstract bool InRegisters { get; } }
+    readonly struct Sixteen : IHeld { public static bool InRegisters => true; }
+    readonly struct None : IHeld { public static bool InRegisters => false; }
 
     /// `s[u] += y . x[index[u]]` over one slice for `count` entries: 16 vectors of y in registers
     /// (or none), then `extra` vectors whose y is loaded per entry, the last of them masked to `last`.
@@ -114,19 +114,19 @@ internal static unsafe class SelectedRowDot
     {
         Vector512<float> y0 = default, y1 = default, y2 = default, y3 = default, y4 = default, y5 = default, y6 = default, y7 = default;
         Vector512<float> y8 = default, y9 = default, y10 = default, y11 = default, y12 = default, y13 = default, y14 = default, y15 = default;
-        if (H.Sixteen)
+        if (H.InRegisters)
         {
             y0 = Vector512.Load(y); y1 = Vector512.Load(y + 16); y2 = Vector512.Load(y + 32); y3 = Vector512.Load(y + 48);
             y4 = Vector512.Load(y + 64); y5 = Vector512.Load(y + 80); y6 = Vector512.Load(y + 96); y7 = Vector512.Load(y + 112);
             y8 = Vector512.Load(y + 128); y9 = Vector512.Load(y + 144); y10 = Vector512.Load(y + 160); y11 = Vector512.Load(y + 176);
             y12 = Vector512.Load(y + 192); y13 = Vector512.Load(y + 208); y14 = Vector512.Load(y + 224); y15 = Vector512.Load(y + 240);
         }
-        int offset = H.Sixteen ? 256 : 0;
+        int offset = H.InRegisters ? 256 : 0;
         for (int u = 0; u < count; u++)
         {
             float* r = x + index[u] * ld;
             Vector512<float> a = default, b = default;
-            if (H.Sixteen)
+            if (H.InRegisters)
             {
                 a = y0 * Vector512.Load(r);
                 b = y1 * Vector512.Load(r + 16);
