@@ -37,7 +37,7 @@ internal static class GatedLayers
                 int p = inGateOrder[q];
                 float Hp = H[p] + be[gates[q]];
                 H[p] = Hp;
-                m[q] = Hp * h[p];
+                m[q] = Hp * h[q];
             }
         }
         WeightedRowSum.Sum(gates, active.RowStart, rowEnd, m, theta.V, C, o, C, C);
@@ -66,8 +66,8 @@ internal static class GatedLayers
             {
                 int i = gates[q], p = inGateOrder[q];
                 gh[r * G + i] = gm[q] * H[p];
-                m[p] = H[p] * h[p];
-                gH[p] = gm[q] * h[p];
+                m[p] = H[p] * h[q];
+                gH[p] = gm[q] * h[q];
                 gbe[i] += gH[p];
             }
         ReadOnlySpan<int> rows = active.GateRows, gateStart = active.GateStart, gateEnd = active.GateEnd;

@@ -43,7 +43,8 @@ public sealed class GatedLayersTests
         var sparse = new GatedParameters(shape);
         GatedLayers.SparseForward(x, B, active, theta, sparseO);
         var sparseH = new float[B * G];
-        for (int p = 0; p < active.Count; p++) sparseH[active.GateRows[p] * G + active.GateOf[p]] = active.Expert[p];
+        for (int i = 0; i < G; i++)
+            for (int p = active.GateStart[i]; p < active.GateEnd[i]; p++) sparseH[active.GateRows[p] * G + i] = active.Expert[p];
         GatedLayers.SparseBackward(x, B, active, go, theta, sparse, sparseGh);
 
         var denseH = new float[B * G];
