@@ -18,14 +18,18 @@ namespace SimdSfnn.Nn.Gated;
 internal static class GatedLayers
 {
     /// `B` rows, active gates only: for every pair (r, i) that `active` lists, `H_ri = We[i] . x[r] +
-    /// be[i]` into `active.Expert`, and `o[r] = bo + sum_i H_ri h_ri V[i]`.
-    public static void SparseForward(ReadOnlySpan<float> x, int B, ActiveGates active, GatedParameters theta, Span<float> o)
+    /// be[i]` into `active.Expert`, and `o[r] = bo + sum_i H_ri h_ri V[i]`. `everyExpert` (B, G),
+    /// when given, already holds `H` at every gate (straight-through's training computes it
+    /// densely): it is gathered at the active pairs instead of computed again.
+    public static void SparseForward(ReadOnlySpan<float> x, int B, ActiveGates active, GatedParameters theta, Span<float> o,
+                                     ReadOnlySpan<float> everyExpert = default)
     {
-        int D = theta.Shape.Inputs, C = theta.Shape.Classes;
+        int D = theta.Shape.Inputs, G = theta.Shape.Gates, C = theta.Shape.Classes;
         ReadOnlySpan<float> be = theta.Be, bo = theta.Bo, h = active.H;
         ReadOnlySpan<int> gates = active.RowGates, rowEnd = active.RowEnd, inGateOrder = active.InGateOrder;
         var H = active.Expert;
-        SelectedRowDot.Dot(active.GateRows, active.GateStart, active.GateEnd, x[..(B * D)], D, theta.We, D, D, H, accumulate: false);
+        bool dense = !everyExpert.IsEmpty;
+        if (!dense) SelectedRowDot.Dot(active.GateRows, active.GateStart, active.GateEnd, x[..(B * D)], D, theta.We, D, D, H, accumulate: false);
 
         // H += be, and the output map row by row with m_ri = H_ri h_ri in the row order: V's 10-float rows are gathered from L1
         var m = active.Scratch(0);
@@ -34,8 +38,8 @@ internal static class GatedLayers
             bo.CopyTo(o.Slice(r * C, C));
             for (; q < rowEnd[r]; q++)
             {
-                int p = inGateOrder[q];
-                float Hp = H[p] + be[gates[q]];
+                int p = inGateOrder[q], i = gates[q];
+                float Hp = dense ? everyExpert[r * G + i] : H[p] + be[i];
                 H[p] = Hp;
                 m[q] = Hp * h[q];
             }

@@ -106,13 +106,16 @@ internal sealed class GatedPass
         GatesOn = active.Count;
         if (gatesOnly) return 0;
 
-        // experts and output map over the active gates; st's training also needs H at the off gates
-        if (training && gater.NeedsEveryExpert)
+        // experts and output map over the active gates; st's training also needs H at the off gates,
+        // so it computes every expert densely and the sparse layers gather the active ones from it
+        bool every = training && gater.NeedsEveryExpert;
+        if (every)
         {
             GatedLayouts.Forward(x.AsSpan(0, rows * D), layouts?.We, theta.We, expertAll.AsSpan(0, rows * G), rows, D, G);
             for (int r = 0; r < rows; r++) TensorPrimitives.Add(expertAll.AsSpan(r * G, G), theta.Be, expertAll.AsSpan(r * G, G));
         }
-        GatedLayers.SparseForward(x.AsSpan(0, rows * D), rows, active, theta, probs.AsSpan(0, rows * C));
+        GatedLayers.SparseForward(x.AsSpan(0, rows * D), rows, active, theta, probs.AsSpan(0, rows * C),
+                                  every ? expertAll.AsSpan(0, rows * G) : default);
         double loss = 0;
         int correct = 0;
         for (int r = 0; r < rows; r++)

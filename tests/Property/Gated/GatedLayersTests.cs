@@ -57,6 +57,10 @@ public sealed class GatedLayersTests
         GatedLayers.DenseBackward(x, h, denseH, m, go, B, theta, dense, gm, denseGh);
 
         Close(denseO, sparseO, "o");
+        // straight-through's training: H at every gate computed densely, gathered at the active pairs
+        var gatheredO = new float[B * C];
+        GatedLayers.SparseForward(x, B, active, theta, gatheredO, denseH);
+        Close(denseO, gatheredO, "o from every H");
         for (int i = 0; i < h.Length; i++)
             if (h[i] != 0)
             {
