@@ -25,8 +25,8 @@ namespace SimdSfnn.Tensors;
 internal static unsafe class SelectedRowDot
 {
     /// `s[t] (+)= sum_{j < width} source[index[t] * ldSource + j] * y[i * ldy + j]` for every entry
-    /// t of every list i, `start[i] <= t < end[i]`; `accumulate` false overwrites s. The sum is
-    /// formed first, then added to s.
+    /// t of every list i, `start[i] <= t < end[i]`; `accumulate` false overwrites s. Entries no
+    /// list holds are left alone. The Vector512 path adds each 256-float slice's sum to s in turn.
     public static void Dot(ReadOnlySpan<int> index, ReadOnlySpan<int> start, ReadOnlySpan<int> end, ReadOnlySpan<float> source, int ldSource,
                            ReadOnlySpan<float> y, int ldy, int width, Span<float> s, bool accumulate)
     {
