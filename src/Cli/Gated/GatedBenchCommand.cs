@@ -14,7 +14,9 @@ namespace SimdSfnn.Cli.Gated;
 /// row's active gates only (`GatedLayers.Sparse*`) against the dense products of the same layers
 /// (`GatedLayers.Dense*`, MatMul over all gates), with a fraction F of each row's gates forced on
 /// (chosen at random, values in (0, 1]). Prints the medians of `--rounds` alternated rounds of
-/// `--steps` minibatches, in thread CPU time, and `speedupOverDense` (forward and backward; `forwardSpeedupOverDense`: the test-time pass).
+/// `--steps` minibatches, in thread CPU time, and `speedupOverDense` (forward and backward;
+/// `forwardSpeedupOverDense`: the forward alone), and the test-time forward over
+/// `GatedStep.EvaluationRows` rows against the dense forward by packed weights (`testTimeSpeedupOverDense`).
 internal static class GatedBenchCommand
 {
     public static int Run(ParseResult result)
@@ -30,48 +32,18 @@ internal static class GatedBenchCommand
 
         int B = batch, D = shape.Inputs, G = shape.Gates, C = shape.Classes;
         int on = Math.Max(1, (int)Math.Round(fraction * G));
-        var random = new Random(7);
         var theta = new GatedParameters(shape);
         theta.Initialize(1, 0f);
         var gradient = new GatedParameters(shape);
-        var x = new float[B * D];
-        for (int i = 0; i < x.Length; i++) x[i] = random.NextDouble() < 0.8 ? 0 : (float)random.NextDouble();
-        var h = new float[B * G];
-        var active = new ActiveGates(B, G);
-        var pick = Enumerable.Range(0, G).ToArray();
-        for (int r = 0; r < B; r++)
-        {
-            random.Shuffle(pick);
-            foreach (int i in pick.AsSpan(0, on)) h[r * G + i] = 1f - (float)random.NextDouble();
-        }
-        var go = new float[B * C];
-        for (int i = 0; i < go.Length; i++) go[i] = (float)(random.NextDouble() - 0.5);
-        var o = new float[B * C];
-        var H = new float[B * G];
-        var m = new float[B * G];
-        var gm = new float[B * G];
-        var gh = new float[B * G];
-
-        // the lists are built in every timed call: the sparse path's own overhead
-        void SparseForward()
-        {
-            active.Build(h, B);
-            GatedLayers.SparseForward(x, h, B, active, theta, H, o);
-        }
-        void SparseStep()
-        {
-            SparseForward();
-            GatedLayers.SparseBackward(x, h, B, active, H, go, theta, gradient, gh);
-        }
-        void DenseForward() => GatedLayers.DenseForward(x, h, B, theta, H, m, o);
-        void DenseStep()
-        {
-            DenseForward();
-            GatedLayers.DenseBackward(x, h, H, m, go, B, theta, gradient, gm, gh);
-        }
-
-        var (sparse, dense) = Medians(SparseStep, DenseStep, steps, rounds, gradient);
-        var (sparseForward, denseForward) = Medians(SparseForward, DenseForward, steps, rounds, gradient);
+        var train = new GatedBenchBatch(shape, B, on, seed: 7);
+        var (sparse, dense) = Medians(() => train.SparseStep(theta, gradient), () => train.DenseStep(theta, gradient), steps, rounds, gradient);
+        var (sparseForward, denseForward) = Medians(() => train.SparseForward(theta), () => train.DenseForward(theta), steps, rounds, gradient);
+        // test time: the forward alone over the rows a worker evaluates at once, against the dense
+        // forward by We packed once (a test-time net's weights are fixed)
+        var test = new GatedBenchBatch(shape, GatedStep.EvaluationRows, on, seed: 8);
+        var packedWe = new PackedWeights(D, G);
+        MatMul.PackForward(theta.We, packedWe);
+        var (sparseTest, denseTest) = Medians(() => test.SparseForward(theta), () => test.DenseForward(theta, packedWe), steps, rounds, gradient);
         var json = new JsonObject
         {
             ["task"] = "gated",
@@ -87,10 +59,15 @@ internal static class GatedBenchCommand
             ["sparseForwardSeconds"] = JsonLine.Number(sparseForward, 9),
             ["denseForwardSeconds"] = JsonLine.Number(denseForward, 9),
             ["forwardSpeedupOverDense"] = JsonLine.Number(denseForward / sparseForward, 3),
+            ["testTimeBatch"] = test.Rows,
+            ["testTimeSparseSeconds"] = JsonLine.Number(sparseTest, 9),
+            ["testTimeDenseSeconds"] = JsonLine.Number(denseTest, 9),
+            ["testTimeSpeedupOverDense"] = JsonLine.Number(denseTest / sparseTest, 3),
         };
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"gated layers {D}->{G}x{G}->{C}, batch {B}, {on} of {G} gates on, one thread ({KernelIsa.Current}): forward and backward " +
-            $"{sparse * 1e3:F3} ms sparse, {dense * 1e3:F3} ms dense ({dense / sparse:F2}x); forward {sparseForward * 1e3:F3} ms, {denseForward * 1e3:F3} ms ({denseForward / sparseForward:F2}x)"));
+            $"{sparse * 1e3:F3} ms sparse, {dense * 1e3:F3} ms dense ({dense / sparse:F2}x); forward {sparseForward * 1e3:F3} ms, {denseForward * 1e3:F3} ms ({denseForward / sparseForward:F2}x); " +
+            $"test time ({test.Rows} rows, packed dense) {sparseTest * 1e3:F3} ms, {denseTest * 1e3:F3} ms ({denseTest / sparseTest:F2}x)"));
         Console.WriteLine(JsonLine.Write(json));
         return 0;
     }

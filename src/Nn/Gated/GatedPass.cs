@@ -11,7 +11,8 @@ internal sealed class GatedPass
 {
     readonly GatedShape shape;
     readonly Gater gater;
-    readonly float[] x, a1, t, a2, noise, h, p, expert, probs, gh, d2, gt, expertAll, gm;
+    readonly float[] a1, t, a2, noise, h, p, probs, gh, d2, gt, expertAll, gm;
+    readonly AlignedBuffer x; // rows on cache lines: the sparse layers load each x row once per active gate
     readonly ActiveGates active;
     readonly int[] labels;
     readonly RandomStream[] streams;
@@ -25,7 +26,7 @@ internal sealed class GatedPass
         this.gater = gater;
         Capacity = capacity;
         int R = capacity, D = shape.Inputs, Hd = shape.Hidden, G = shape.Gates, C = shape.Classes;
-        x = new float[R * D];
+        x = new AlignedBuffer(R * D);
         a1 = new float[R * Hd];
         t = new float[R * Hd];
         gt = new float[R * Hd];
@@ -33,7 +34,6 @@ internal sealed class GatedPass
         noise = new float[R * G];
         h = new float[R * G];
         p = new float[R * G];
-        expert = new float[R * G];
         gh = new float[R * G];
         d2 = new float[R * G];
         bool every = gater.NeedsEveryExpert;
@@ -106,13 +106,16 @@ internal sealed class GatedPass
         GatesOn = active.Count;
         if (gatesOnly) return 0;
 
-        // experts and output map over the active gates; st's training also needs H at the off gates
-        if (training && gater.NeedsEveryExpert)
+        // experts and output map over the active gates; st's training also needs H at the off gates,
+        // so it computes every expert densely and the sparse layers gather the active ones from it
+        bool every = training && gater.NeedsEveryExpert;
+        if (every)
         {
             GatedLayouts.Forward(x.AsSpan(0, rows * D), layouts?.We, theta.We, expertAll.AsSpan(0, rows * G), rows, D, G);
             for (int r = 0; r < rows; r++) TensorPrimitives.Add(expertAll.AsSpan(r * G, G), theta.Be, expertAll.AsSpan(r * G, G));
         }
-        GatedLayers.SparseForward(x.AsSpan(0, rows * D), h.AsSpan(0, rows * G), rows, active, theta, expert, probs.AsSpan(0, rows * C));
+        GatedLayers.SparseForward(x.AsSpan(0, rows * D), rows, active, theta, probs.AsSpan(0, rows * C),
+                                  every ? expertAll.AsSpan(0, rows * G) : default);
         double loss = 0;
         int correct = 0;
         for (int r = 0; r < rows; r++)
@@ -145,7 +148,7 @@ internal sealed class GatedPass
             TensorPrimitives.Multiply(gm.AsSpan(0, rows * G), expertAll.AsSpan(0, rows * G), gh.AsSpan(0, rows * G));
         }
         else Array.Clear(gh, 0, rows * G);
-        GatedLayers.SparseBackward(x.AsSpan(0, rows * D), h.AsSpan(0, rows * G), rows, active, expert, go, theta, gradient, gh);
+        GatedLayers.SparseBackward(x.AsSpan(0, rows * D), rows, active, go, theta, gradient, gh);
         for (int r = 0; r < rows; r++)
         {
             var ghr = gh.AsSpan(r * G, G);

@@ -14,10 +14,14 @@ namespace SimdSfnn.Nn.Gated;
 /// keyed by (seed, epoch, example), so a seed and a thread count give the same bits.
 internal sealed class GatedStep : IShardedWork
 {
+    /// Rows each worker evaluates at once: more rows share each sweep of an active gate's expert
+    /// weights than a training shard's (`sfnn bench --task gated` times the sparse forward at this size).
+    public const int EvaluationRows = 64;
+
     enum Phase { Pack, Forward, Backward, Update, Clamp, Evaluate }
 
     readonly WorkerPool pool;
-    readonly GatedPass[] passes;
+    readonly GatedPass[] passes, evaluationPasses;
     readonly GatedParameters[] shardGradients;
     readonly float[][] shardData; // the shards' gradients as arrays, for the shared update
     readonly double[] shardLoss;
@@ -46,10 +50,12 @@ internal sealed class GatedStep : IShardedWork
         Settings = settings;
         int perShard = (batchSize + pool.ThreadCount - 1) / pool.ThreadCount;
         passes = new GatedPass[pool.ThreadCount];
+        evaluationPasses = new GatedPass[pool.ThreadCount];
         shardGradients = new GatedParameters[pool.ThreadCount];
         for (int s = 0; s < passes.Length; s++)
         {
             passes[s] = new GatedPass(shape, gater, perShard);
+            evaluationPasses[s] = new GatedPass(shape, gater, EvaluationRows);
             shardGradients[s] = new GatedParameters(shape);
         }
         shardData = shardGradients.Select(g => g.Data).ToArray();
@@ -65,6 +71,7 @@ internal sealed class GatedStep : IShardedWork
             pass.Layouts = layouts;
             pass.KlOnNonzero = settings.KlOnNonzero && gater.KlPenalty && !gater.Unit.IsBinary;
         }
+        foreach (var pass in evaluationPasses) pass.Layouts = layouts;
     }
 
     public GatedShape Shape { get; }
@@ -81,10 +88,10 @@ internal sealed class GatedStep : IShardedWork
     /// Evaluations with the gates above the threshold at 1 instead of `E[h | a]` (a diagnostic).
     public bool BinaryTestGates
     {
-        get => passes[0].BinaryTestGates;
+        get => evaluationPasses[0].BinaryTestGates;
         set
         {
-            foreach (var pass in passes) pass.BinaryTestGates = value;
+            foreach (var pass in evaluationPasses) pass.BinaryTestGates = value;
         }
     }
     /// After `ComputeAndStep`: whether every gradient entry and parameter is finite.
@@ -136,17 +143,17 @@ internal sealed class GatedStep : IShardedWork
         // the gate values for the threshold's tuning: none switched off yet
         this.threshold = gatesOnly ? float.NegativeInfinity : threshold;
         Run(Phase.Pack);
-        int capacity = passes.Length * passes[0].Capacity, correct = 0;
+        int capacity = evaluationPasses.Length * EvaluationRows, correct = 0;
         long on = 0;
         for (int at = start; at < start + count; at += capacity)
         {
             (batchStart, batchCount) = (at, Math.Min(capacity, start + count - at));
             Run(Phase.Evaluate);
-            for (int s = 0; s < passes.Length; s++)
+            for (int s = 0; s < evaluationPasses.Length; s++)
                 if (Shard(s).Hi > Shard(s).Lo)
                 {
-                    correct += passes[s].Correct;
-                    on += passes[s].GatesOn;
+                    correct += evaluationPasses[s].Correct;
+                    on += evaluationPasses[s].GatesOn;
                 }
         }
         FractionOn = count == 0 ? 0 : on / ((double)count * Shape.Gates);
@@ -218,7 +225,7 @@ internal sealed class GatedStep : IShardedWork
 
     void EvaluateShard(int shard)
     {
-        var pass = passes[shard];
+        var pass = evaluationPasses[shard];
         var (lo, hi) = Shard(shard);
         if (hi == lo) return;
         for (int i = lo; i < hi; i++)

@@ -76,5 +76,7 @@ public sealed class GatedCommandTests
         Assert.Equal(0.25, o.GetProperty("gatesOn").GetDouble());
         Assert.True(o.GetProperty("speedupOverDense").GetDouble() > 0);
         Assert.True(o.GetProperty("forwardSpeedupOverDense").GetDouble() > 0);
+        Assert.Equal(64, o.GetProperty("testTimeBatch").GetInt32());
+        Assert.True(o.GetProperty("testTimeSpeedupOverDense").GetDouble() > 0);
     }
 }

@@ -17,12 +17,14 @@ public sealed class GatedLayersTests
         using var _ = IsaVariants.Use(isa);
         foreach (double on in new[] { 0.0, 0.03, 0.1, 0.5, 1.0 })
             foreach (int B in new[] { 1, 5, 16 })
-                Check(on, B, seed: B + (int)(on * 100));
+                Check(GatedTestNets.Shape, on, B, seed: B + (int)(on * 100));
+        // wide enough for the Vector512 kernels' 256-float slices and a vector left over
+        foreach (double on in new[] { 0.1, 0.6 })
+            Check(new GatedShape(531, 7, 45, 10), on, 33, seed: 7 + (int)(on * 100));
     }
 
-    static void Check(double fraction, int B, int seed)
+    static void Check(GatedShape shape, double fraction, int B, int seed)
     {
-        var shape = GatedTestNets.Shape;
         int D = shape.Inputs, G = shape.Gates, C = shape.Classes;
         var theta = GatedTestNets.RandomParameters(shape, seed);
         var random = new Random(seed);
@@ -36,12 +38,14 @@ public sealed class GatedLayersTests
         var active = new ActiveGates(B, G);
         active.Build(h, B);
         Assert.Equal(h.Count(v => v != 0), active.Count);
-        var sparseH = new float[B * G];
         var sparseO = new float[B * C];
         var sparseGh = new float[B * G];
         var sparse = new GatedParameters(shape);
-        GatedLayers.SparseForward(x, h, B, active, theta, sparseH, sparseO);
-        GatedLayers.SparseBackward(x, h, B, active, sparseH, go, theta, sparse, sparseGh);
+        GatedLayers.SparseForward(x, B, active, theta, sparseO);
+        var sparseH = new float[B * G];
+        for (int i = 0; i < G; i++)
+            for (int p = active.GateStart[i]; p < active.GateEnd[i]; p++) sparseH[active.GateRows[p] * G + i] = active.Expert[p];
+        GatedLayers.SparseBackward(x, B, active, go, theta, sparse, sparseGh);
 
         var denseH = new float[B * G];
         var m = new float[B * G];
@@ -53,6 +57,10 @@ public sealed class GatedLayersTests
         GatedLayers.DenseBackward(x, h, denseH, m, go, B, theta, dense, gm, denseGh);
 
         Close(denseO, sparseO, "o");
+        // straight-through's training: H at every gate computed densely, gathered at the active pairs
+        var gatheredO = new float[B * C];
+        GatedLayers.SparseForward(x, B, active, theta, gatheredO, denseH);
+        Close(denseO, gatheredO, "o from every H");
         for (int i = 0; i < h.Length; i++)
             if (h[i] != 0)
             {

@@ -65,6 +65,33 @@ public sealed class GatedStepTests
     [Theory]
     [InlineData("st")]
     [InlineData("noisy-relu")]
+    public void Evaluation_gives_each_row_the_same_gates_and_class_however_the_rows_are_shared(string gaterName)
+    {
+        // one worker's 64-row chunks against two workers' 32-row shards: the same gate values of
+        // every row, bit for bit (a row's experts do not depend on which other rows share its gates)
+        var gater = Gater.FromName(gaterName)!;
+        var data = GatedTestNets.Data(Shape, 150, seed: 4);
+        var theta = GatedTestNets.RandomParameters(Shape, 5, gater.InitialBias + 1);
+        (int Correct, double On, float[] Gates) Evaluate(int threads)
+        {
+            using var pool = new WorkerPool(threads);
+            var step = new GatedStep(Shape, gater, pool, batchSize: 16, seed: 3, new GatedSettings());
+            var gates = new float[data.Count * Shape.Gates];
+            step.Evaluate(theta, data, 0, data.Count, 0f, gates);
+            int correct = step.Evaluate(theta, data, 0, data.Count, threshold: 0.3f);
+            return (correct, step.FractionOn, gates);
+        }
+        var (oneCorrect, oneOn, oneGates) = Evaluate(1);
+        var (twoCorrect, twoOn, twoGates) = Evaluate(2);
+        Assert.Equal(oneGates, twoGates);
+        Assert.Equal(oneCorrect, twoCorrect);
+        Assert.Equal(oneOn, twoOn);
+        Assert.InRange(oneOn, 0.01, 0.99);
+    }
+
+    [Theory]
+    [InlineData("st")]
+    [InlineData("noisy-relu")]
     [InlineData("sts")]
     public void Penalty_pulls_the_gates_towards_the_target_and_max_norm_holds(string gaterName)
     {
