@@ -81,6 +81,37 @@ public sealed class MatMulProperties
         return Close(fast, reference, B + 1);
     });
 
+    /// Left operands of more than 256 KiB a slice (H x min(B, 256) floats), which `MatMul` sweeps
+    /// in blocks of 120 rows: the weight gradients of wide layers, a forward over many rows; the
+    /// last block ragged, and its last tile too.
+    static Gen<(int B, int D, int H, int seed)> TallShapes =>
+        from B in Gen.Choose(180, 256)
+        from D in Gen.Choose(17, 70)
+        from H in Gen.Choose(370, 500)
+        from seed in Gen.Choose(0, int.MaxValue)
+        select (B, D, H, seed);
+
+    [Theory, MemberData(nameof(Isas))]
+    public void Products_over_more_rows_than_a_row_block_match_reference(Isa isa)
+    {
+        using var _ = IsaVariants.Use(isa);
+        Prop.ForAll(TallShapes.ToArbitrary(), s =>
+        {
+            var (B, D, H, rnd) = (s.B, s.D, s.H, new Random(s.seed));
+            var g = Random(rnd, B * H); var x = Random(rnd, B * D);
+            var fast = Random(rnd, H * D); var reference = (float[])fast.Clone();
+            MatMul.WeightGradient(g, x, fast, B, H, D);
+            MatMul.WeightGradientReference(g, x, reference, B, H, D);
+            // the forward with the roles turned: H rows of C, B inputs, D outputs
+            var w = Random(rnd, D * B);
+            var forward = new float[H * D]; var forwardReference = new float[H * D];
+            var gT = Random(rnd, H * B);
+            MatMul.Forward(gT, w, forward, H, B, D);
+            MatMul.ForwardReference(gT, w, forwardReference, H, B, D);
+            return Close(fast, reference, B + 1) && Close(forward, forwardReference, B);
+        }).Check(Seeded.Config(25, 20261205UL));
+    }
+
     [Theory, MemberData(nameof(Isas))]
     public void Forward_to_at_most_10_outputs_matches_reference(Isa isa) => Check(isa, (B, D, H, rnd) =>
     {
