@@ -13,7 +13,7 @@
 // 12 zmm accumulators, two loads and six broadcasts per k).
 // A left operand that is strided along k (the weight gradient's G^T) is packed as well, into
 // 6-row tiles, so that each k reads 24 contiguous bytes instead of one cache line per row.
-// A slice's left operand of more than 256 KiB (the GSN's weight gradients, 1500 rows of C) is
+// A slice's left operand of more than 512 KiB (the GSN's weight gradients, 1500 rows of C) is
 // swept 120 rows at a time against every panel (BLIS's MC loop), so that its tiles stay in L2;
 // every entry of C still gets the same sums in the same order.
 using System.Runtime.CompilerServices;
@@ -28,11 +28,12 @@ internal static unsafe partial class MatMul
     const int NR = 32;  // columns of C per micro-kernel call: two Vector512<float>
     const int KC = 256; // k-slice: one packed panel (KC x NR floats = 32 KiB) fits L1
     // Rows of C per sweep of a slice's panels when the slice's left operand is larger than
-    // 256 KiB: their tiles (MC x KC floats = 120 KiB) stay in L2 while every panel passes. The
+    // 512 KiB: their tiles (MC x KC floats = 120 KiB) stay in L2 while every panel passes. The
     // GSN's weight gradients swept all 1500 rows at once (1.2 MiB at a 200-deep slice, more than a
-    // Zen 5 core's 1 MiB L2) and ran at 62-66% of the FMA peak instead of 82-86% (one thread).
+    // Zen 5 core's 1 MiB L2) and ran at 62-66% of the FMA peak instead of 82-86% (one thread);
+    // at 50 deep (300 KiB) the blocks made its step slower (98-103 CPU ms against 89-93).
     const int MC = 120;
-    static int RowBlock(int m, int slice) => (long)m * slice <= 64 * 1024 ? m : MC;
+    static int RowBlock(int m, int slice) => (long)m * slice <= 128 * 1024 ? m : MC;
 
     // Packed operands start on a cache line, as the kernels' vector loads then never span two:
     // from a plain array's start, which is only 8-byte aligned, nearly every packed load did.

@@ -81,13 +81,13 @@ public sealed class MatMulProperties
         return Close(fast, reference, B + 1);
     });
 
-    /// Left operands of more than 256 KiB a slice (H x min(B, 256) floats), which `MatMul` sweeps
+    /// Left operands of more than 512 KiB a slice (H x min(B, 256) floats), which `MatMul` sweeps
     /// in blocks of 120 rows: the weight gradients of wide layers, a forward over many rows; the
     /// last block ragged, and its last tile too.
     static Gen<(int B, int D, int H, int seed)> TallShapes =>
-        from B in Gen.Choose(180, 256)
-        from D in Gen.Choose(17, 70)
-        from H in Gen.Choose(370, 500)
+        from B in Gen.Choose(200, 256)
+        from D in Gen.Choose(17, 50)
+        from H in Gen.Choose(660, 800)
         from seed in Gen.Choose(0, int.MaxValue)
         select (B, D, H, seed);
 
