@@ -2,6 +2,7 @@
 //   Forward         C(B,H)  = X(B,D) · W(H,D)^T        (pre-activations; W as stored)
 //   InputGradient   C(B,D)  = G(B,H) · W(H,D)          (back-propagated signal)
 //   WeightGradient  C(H,D) += G(B,H)^T · X(B,D)        (accumulates over the batch)
+// PackForward packs a W for Forward, PackInputGradient a W for InputGradient (as Forward by W^T).
 // Variants: Reference (plain triple loop), a blocked Vector512 FMA path (here), and the Vector256
 // and Vector128 paths (MatMul.Vector256And128.cs, one generic kernel for both). The Vector512 one has a 6x16 kernel
 // for a last panel of at most 16 columns; ragged edges are written with masked stores. Products
@@ -105,6 +106,27 @@ internal static unsafe partial class MatMul
             {
                 int kc = Math.Min(slice, D - k0), j0 = first * NR;
                 PackPanels(pw + k0 + j0 * (nint)D, 1, D, kc, Math.Min(H, end * NR) - j0, destination + k0 * panels * NR + j0 * kc);
+            }
+    }
+
+    /// Packs `w` (H, D) the way `Forward` packs the weights `W^T` (D, H): panels
+    /// `[part * P / parts, (part + 1) * P / parts)` of every k-slice (k along H, panels along D),
+    /// so that `Forward(g, packed, c, B)` is `InputGradient(g, w, c, B, H, D)` (`c = g W`) without
+    /// packing W on every call: the GSN's downward products by its tied weights.
+    public static void PackInputGradient(ReadOnlySpan<float> w, PackedWeights packed, int part = 0, int parts = 1)
+    {
+        ArgumentNullException.ThrowIfNull(packed);
+        int H = packed.Inputs, D = packed.Outputs, panels = packed.Panels;
+        if (w.Length != H * D) SfnnThrow.ArgumentLength("weights", w.Length, H * D);
+        if (parts < 1 || (uint)part >= (uint)parts) SfnnThrow.Argument("part must lie in [0, parts)");
+        int first = (int)((long)panels * part / parts), end = (int)((long)panels * (part + 1) / parts);
+        if (first == end || H == 0) return;
+        int slice = SliceDepth(H);
+        fixed (float* pw = w, destination = packed.Buffer.Span)
+            for (int k0 = 0; k0 < H; k0 += slice)
+            {
+                int kc = Math.Min(slice, H - k0), j0 = first * NR;
+                PackPanels(pw + k0 * (nint)D + j0, D, 1, kc, Math.Min(D, end * NR) - j0, destination + k0 * panels * NR + j0 * kc);
             }
     }
 

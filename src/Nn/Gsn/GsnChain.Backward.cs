@@ -40,9 +40,9 @@ internal sealed partial class GsnChain
     /// Even layer `k >= 2` at step t: `a_k = W_k h_{k-1}^t + W_{k+1}^T h_{k+1}^t + b_k`.
     void EvenBackward(GsnParameters theta, int k, int t, GsnParameters gradient)
     {
-        int n = shape.Sizes[k], nBelow = shape.Sizes[k - 1];
+        int nBelow = shape.Sizes[k - 1];
         var da = PreActivationSignal(k, t, gradient);
-        MatMul.InputGradientAdd(da, theta.W(k), Rows(signal[k - 1], rows, nBelow), rows, n, nBelow);
+        TimesWeights(theta, k, da, Rows(signal[k - 1], rows, nBelow), add: true);
         if (k < K) TimesWeightsTransposed(theta, k + 1, da, Rows(signal[k + 1], rows, shape.Sizes[k + 1]), add: true);
     }
 
@@ -50,10 +50,10 @@ internal sealed partial class GsnChain
     /// visible state entering step t as `h_0^{t-1}` and every hidden state at t - 1 = 0 zero.
     void OddBackward(GsnParameters theta, int k, int t, GsnParameters gradient)
     {
-        int n = shape.Sizes[k], nBelow = shape.Sizes[k - 1];
+        int nBelow = shape.Sizes[k - 1];
         var da = PreActivationSignal(k, t, gradient);
         if (t == 1) return;
-        if (k >= 3) MatMul.InputGradientAdd(da, theta.W(k), Rows(signal[k - 1], rows, nBelow), rows, n, nBelow);
+        if (k >= 3) TimesWeights(theta, k, da, Rows(signal[k - 1], rows, nBelow), add: true);
         if (k < K) TimesWeightsTransposed(theta, k + 1, da, Rows(signal[k + 1], rows, shape.Sizes[k + 1]), add: true);
     }
 

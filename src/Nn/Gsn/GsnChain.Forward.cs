@@ -75,7 +75,7 @@ internal sealed partial class GsnChain
 
         // p_t = sigmoid(W_1^T h_1 + b_0), its cross-entropy against the clean x, per pixel
         var o = At(logits, t, n0);
-        MatMul.InputGradient(At(state[1], t, n1), theta.W(1), o, rows, n1, n0);
+        TimesWeights(theta, 1, At(state[1], t, n1), o, add: false);
         BiasAdd.AddToRows(o, rows, theta.Bias(0));
         for (int e = 0; e < rows; e++)
             loss[e] -= BernoulliLogLikelihood.Compute(o.Slice(e * n0, n0), clean.AsSpan(e * n0, n0)) / (double)n0;
@@ -93,7 +93,7 @@ internal sealed partial class GsnChain
         var a = At(tanhOut[k], t, n);
         if (!below.IsEmpty) TimesWeightsTransposed(theta, k, below, a, add: false);
         else a.Clear();
-        if (!above.IsEmpty) MatMul.InputGradientAdd(above, theta.W(k + 1), a, rows, shape.Sizes[k + 1], n);
+        if (!above.IsEmpty) TimesWeights(theta, k + 1, above, a, add: true);
         BiasAdd.AddToRows(a, rows, theta.Bias(k));
         if (!settings.Noisy(k))
         {

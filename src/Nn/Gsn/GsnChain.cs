@@ -38,6 +38,7 @@ internal sealed partial class GsnChain
     int rows;                       // the rows of the steps in the blocks
     bool previousIsStart = true;    // the states at t = 0 are the chain's zero start
     PackedWeights?[] packed = [];   // [k] W_k as `MatMul.Forward` packs it, shared by the workers (GsnStep)
+    PackedWeights?[] packedDown = []; // [k] W_k as `MatMul.PackInputGradient` packs it, for the products by W_k (downward)
 
     public GsnChain(GsnShape shape, GsnChainSettings settings, int capacity)
     {
@@ -118,10 +119,11 @@ internal sealed partial class GsnChain
         rows = count;
     }
 
-    /// Products by `W_k` as stored (`x W_k^T`) then read `layouts[k]` where it is not null, instead
-    /// of packing `W_k` on every call: the caller packs them (`MatMul.PackForward`) whenever the
-    /// parameters change. Null or empty: every product packs for itself.
-    public void UsePackedWeights(PackedWeights?[]? layouts) => packed = layouts ?? [];
+    /// Products by `W_k` as stored (`x W_k^T`) then read `up[k]`, and products by `W_k^T` (`g W_k`)
+    /// `down[k]`, where they are not null, instead of packing `W_k` on every call: the caller
+    /// packs them (`MatMul.PackForward`, `MatMul.PackInputGradient`) whenever the parameters
+    /// change. Null or empty: every product packs for itself.
+    public void UsePackedWeights(PackedWeights?[]? up, PackedWeights?[]? down = null) => (packed, packedDown) = (up ?? [], down ?? []);
 
     /// `c (+)= x W_k^T` for the rows of `x`, through the packed `W_k` when there is one.
     void TimesWeightsTransposed(GsnParameters theta, int k, ReadOnlySpan<float> x, Span<float> c, bool add)
@@ -132,5 +134,16 @@ internal sealed partial class GsnChain
         else if (layout is not null) MatMul.Forward(x, layout, c, rows);
         else if (add) MatMul.ForwardAdd(x, theta.W(k), c, rows, nBelow, n);
         else MatMul.Forward(x, theta.W(k), c, rows, nBelow, n);
+    }
+
+    /// `c (+)= g W_k` for the rows of `g`, through the downward-packed `W_k` when there is one.
+    void TimesWeights(GsnParameters theta, int k, ReadOnlySpan<float> g, Span<float> c, bool add)
+    {
+        int n = shape.Sizes[k], nBelow = shape.Sizes[k - 1];
+        var layout = k < packedDown.Length ? packedDown[k] : null;
+        if (layout is not null && add) MatMul.ForwardAdd(g, layout, c, rows);
+        else if (layout is not null) MatMul.Forward(g, layout, c, rows);
+        else if (add) MatMul.InputGradientAdd(g, theta.W(k), c, rows, n, nBelow);
+        else MatMul.InputGradient(g, theta.W(k), c, rows, n, nBelow);
     }
 }

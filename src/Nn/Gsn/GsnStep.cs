@@ -24,7 +24,8 @@ public sealed class GsnStep : IShardedWork
     readonly Update update;
     readonly Evaluation evaluation;
     readonly Pack pack;
-    readonly PackedWeights?[] packed; // [k] W_k packed once per step for every worker's products
+    readonly PackedWeights?[] packed; // [k] W_k packed once per step for every worker's products by W_k^T
+    readonly PackedWeights?[] packedDown; // [k] the same for the products by W_k (the tied downward map)
 
     GsnParameters theta = null!;
     ExampleSet data = null!;
@@ -59,10 +60,16 @@ public sealed class GsnStep : IShardedWork
         pack = new Pack(this);
         // packing W_k on every product cost a 50-example pass about a third of its time; layers of
         // 16 units or fewer go through MatMul's narrow kernel, which packs little
+        // and so was packing W_2 and W_1 for each downward product, 52% of the FMA peak where the
+        // prepacked upward ones ran at 63-67% (GSN-2, 2 threads)
         packed = new PackedWeights?[shape.HiddenLayers + 1];
+        packedDown = new PackedWeights?[shape.HiddenLayers + 1];
         for (int k = 1; k <= shape.HiddenLayers; k++)
+        {
             packed[k] = shape.Sizes[k] > MatMul.NarrowWidth ? new PackedWeights(shape.Sizes[k - 1], shape.Sizes[k]) : null;
-        foreach (var chain in chains) chain.UsePackedWeights(packed);
+            packedDown[k] = shape.Sizes[k - 1] > MatMul.NarrowWidth ? new PackedWeights(shape.Sizes[k], shape.Sizes[k - 1]) : null;
+        }
+        foreach (var chain in chains) chain.UsePackedWeights(packed, packedDown);
     }
 
     public ulong Seed { get; }
@@ -159,7 +166,10 @@ public sealed class GsnStep : IShardedWork
     void PackPart(int part)
     {
         for (int k = 1; k < packed.Length; k++)
+        {
             if (packed[k] is { } layout) MatMul.PackForward(theta.W(k), layout, part, chains.Length);
+            if (packedDown[k] is { } down) MatMul.PackInputGradient(theta.W(k), down, part, chains.Length);
+        }
     }
 
     sealed class Pack(GsnStep owner) : IShardedWork

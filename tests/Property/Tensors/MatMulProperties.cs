@@ -47,9 +47,29 @@ public sealed class MatMulProperties
         return Close(fromPacked, reference, D) && fromPacked.AsSpan().SequenceEqual(direct);
     });
 
+    [Theory, MemberData(nameof(Isas))]
+    public void InputGradient_from_weights_packed_in_parts_matches_reference(Isa isa) => Check(isa, (B, D, H, rnd) =>
+    {
+        D += 17; // the packed matrix's columns (D) must be more than the narrow kernel's 16
+        var g = Random(rnd, B * H); var w = Random(rnd, H * D);
+        var packed = new PackedWeights(H, D);
+        int parts = rnd.Next(1, 5);
+        foreach (int part in Enumerable.Range(0, parts).OrderBy(_ => rnd.Next())) MatMul.PackInputGradient(w, packed, part, parts);
+        var fromPacked = Random(rnd, B * D); var added = (float[])fromPacked.Clone(); var reference = new float[B * D];
+        MatMul.Forward(g, packed, fromPacked, B);
+        MatMul.InputGradientReference(g, w, reference, B, H, D);
+        var sum = (float[])added.Clone();
+        MatMul.ForwardAdd(g, packed, added, B);
+        for (int i = 0; i < sum.Length; i++) sum[i] += reference[i];
+        return Close(fromPacked, reference, H) && Close(added, sum, H + 1);
+    });
+
     [Fact]
-    public void Packed_weights_refuse_a_matrix_of_another_size() =>
+    public void Packed_weights_refuse_a_matrix_of_another_size()
+    {
         Assert.Throws<ArgumentException>(() => MatMul.PackForward(new float[20 * 30], new PackedWeights(20, 31)));
+        Assert.Throws<ArgumentException>(() => MatMul.PackInputGradient(new float[20 * 30], new PackedWeights(20, 31)));
+    }
 
     [Theory, MemberData(nameof(Isas))]
     public void InputGradient_matches_reference(Isa isa) => Check(isa, (B, D, H, rnd) =>
