@@ -5,14 +5,20 @@ namespace SimdSfnn.Nn.Gsn;
 internal sealed partial class GsnChain
 {
     /// Adds to `gradient` the ascent direction `-dL/dtheta` of the last `Forward`'s loss, summed
-    /// over its rows (the same rows): back-propagation through time over the unrolled chain, step
-    /// T down to 1, each step's even layers before its odd ones (the reverse of `Step`), keeping
-    /// every step's `-dL/da`; then each weight's gradient terms, one product per term over all the
-    /// steps (`WeightGradients`). Tied weights take both their upward (`W_k h_{k-1}`) and downward
-    /// (`W_k^T h_k`) terms. The visible states entering the steps are constants; the noises are
-    /// additive, so they pass the signal unchanged. `signal[k]` holds `-dL/dh_k` of the layer's
-    /// latest state not yet back-propagated.
+    /// over its rows (the same rows): `BackwardSignals`, then every `WeightGradient`.
     public void Backward(GsnParameters theta, int rows, GsnParameters gradient)
+    {
+        BackwardSignals(theta, rows, gradient);
+        for (int k = 1; k <= K; k++) WeightGradient(k, 0, shape.Sizes[k], gradient.W(k), accumulate: true);
+    }
+
+    /// Back-propagation through time over the unrolled chain, step T down to 1, each step's even
+    /// layers before its odd ones (the reverse of `Step`), keeping every step's `-dL/da` for the
+    /// weight gradients (`WeightGradient`) and adding the biases' to `gradient`. Tied weights pass
+    /// the signal both up (`W_k h_{k-1}`) and down (`W_k^T h_k`). The visible states entering the
+    /// steps are constants; the noises are additive, so they pass the signal unchanged.
+    /// `signal[k]` holds `-dL/dh_k` of the layer's latest state not yet back-propagated.
+    public void BackwardSignals(GsnParameters theta, int rows, GsnParameters gradient)
     {
         ArgumentNullException.ThrowIfNull(theta);
         ArgumentNullException.ThrowIfNull(gradient);
@@ -34,7 +40,6 @@ internal sealed partial class GsnChain
             for (int k = 2; k <= K; k += 2) Rows(signal[k], rows, shape.Sizes[k]).Clear();
             for (int k = 1; k <= K; k += 2) OddBackward(theta, k, t, gradient);
         }
-        WeightGradients(gradient);
     }
 
     /// Even layer `k >= 2` at step t: `a_k = W_k h_{k-1}^t + W_{k+1}^T h_{k+1}^t + b_k`.
@@ -68,31 +73,41 @@ internal sealed partial class GsnChain
         return da;
     }
 
-    /// Every weight gradient term of the steps, `G(W) += sum_t d_t^T h_t`, as one product over the
-    /// steps' rows each: the reconstructions' `h_1^t (-dL/do_t)^T` into W_1; an odd layer's
-    /// `W_k h_{k-1}^{t-1}` and `W_{k+1}^T h_{k+1}^{t-1}` (steps 1..T; with `h_{k-1}^0 = 0` for k >= 3
-    /// and `h_{k+1}^0 = 0`, steps 2..T); an even layer's `W_k h_{k-1}^t` and `W_{k+1}^T h_{k+1}^t`
-    /// (steps 1..T-1, the ones computed).
-    void WeightGradients(GsnParameters gradient)
+    /// Rows `[lo, hi)` of `W_k`'s gradient `sum_t d_t^T h_t` from this chain's steps, each term
+    /// one product over the steps' rows, into `destination` (`hi - lo` rows of `n_{k-1}`): added,
+    /// or with `accumulate` false written by the first term. The terms: the reconstructions'
+    /// `h_1^t (-dL/do_t)^T` (W_1); layer k's own `W_k h_{k-1}` (odd k: `h_{k-1}^{t-1}`, steps 1..T,
+    /// with `h_{k-1}^0 = 0` for k >= 3, so steps 2..T; even k: `h_{k-1}^t`, steps 1..T-1, the ones
+    /// computed); the layer below's `W_k^T h_k` (from `h_k^{t-1}`, steps 2..T, below an odd
+    /// layer; from `h_k^t`, steps 1..T-1, below an even one). Returns whether there was a term
+    /// (none for an even layer's W_k with walkback 1).
+    public bool WeightGradient(int k, int lo, int hi, Span<float> destination, bool accumulate)
     {
-        int n0 = shape.Visible;
-        MatMul.WeightGradient(StepRange(state[1], 1, T, shape.Sizes[1]), StepRange(logitSignal, 1, T, n0), gradient.W(1), T * rows, shape.Sizes[1], n0);
-        for (int k = 1; k <= K; k++)
+        int n = shape.Sizes[k], nBelow = shape.Sizes[k - 1], n0 = shape.Visible;
+        if ((uint)lo > (uint)hi || hi > n) SfnnThrow.Argument($"rows [{lo}, {hi}) of W_{k}, which has {n}", nameof(hi));
+        if (destination.Length != (hi - lo) * nBelow) SfnnThrow.ArgumentLength(nameof(destination), destination.Length, (hi - lo) * nBelow);
+        bool any = false;
+        // g (steps first..last of `left`, n_k wide) against x (the same number of steps of `right`, n_{k-1} wide)
+        void Term(float[] left, int first, int last, float[] right, int rightFirst, ref bool any, Span<float> destination)
         {
-            int n = shape.Sizes[k], nBelow = shape.Sizes[k - 1], nAbove = k < K ? shape.Sizes[k + 1] : 0;
-            if (k % 2 == 1)
-            {
-                if (k == 1) MatMul.WeightGradient(StepRange(preSignal[1], 1, T, n), StepRange(visible, 1, T, n0), gradient.W(1), T * rows, n, n0);
-                else if (T > 1) MatMul.WeightGradient(StepRange(preSignal[k], 2, T, n), StepRange(state[k - 1], 1, T - 1, nBelow), gradient.W(k), (T - 1) * rows, n, nBelow);
-                if (k < K && T > 1)
-                    MatMul.WeightGradient(StepRange(state[k + 1], 1, T - 1, nAbove), StepRange(preSignal[k], 2, T, n), gradient.W(k + 1), (T - 1) * rows, nAbove, n);
-            }
-            else if (T > 1)
-            {
-                MatMul.WeightGradient(StepRange(preSignal[k], 1, T - 1, n), StepRange(state[k - 1], 1, T - 1, nBelow), gradient.W(k), (T - 1) * rows, n, nBelow);
-                if (k < K)
-                    MatMul.WeightGradient(StepRange(state[k + 1], 1, T - 1, nAbove), StepRange(preSignal[k], 1, T - 1, n), gradient.W(k + 1), (T - 1) * rows, nAbove, n);
-            }
+            if (last < first || rows == 0 || hi == lo) return;
+            int steps = last - first + 1;
+            MatMul.WeightGradient(StepRange(left, first, last, n)[lo..], n, StepRange(right, rightFirst, rightFirst + steps - 1, nBelow), nBelow,
+                                  destination, nBelow, steps * rows, hi - lo, nBelow, accumulate || any);
+            any = true;
         }
+        if (k == 1)
+        {
+            Term(state[1], 1, T, logitSignal, 1, ref any, destination);
+            Term(preSignal[1], 1, T, visible, 1, ref any, destination);
+        }
+        else if (k % 2 == 1) Term(preSignal[k], 2, T, state[k - 1], 1, ref any, destination);
+        else Term(preSignal[k], 1, T - 1, state[k - 1], 1, ref any, destination);
+        if (k >= 2)
+        {
+            if ((k - 1) % 2 == 1) Term(state[k], 1, T - 1, preSignal[k - 1], 2, ref any, destination);
+            else Term(state[k], 1, T - 1, preSignal[k - 1], 1, ref any, destination);
+        }
+        return any;
     }
 }
