@@ -26,6 +26,11 @@ catch (Exception e) when (e is ArgumentException or SimdSfnn.IO.BadInputExceptio
 }
 torch.set_num_threads(options.Threads);
 torch.manual_seed(options.Seed);
+if (options.Task == "gsn")
+{
+    GsnRun.Run(options, mnist);
+    return 0;
+}
 var (trainX, trainY) = (Pixels(mnist.TrainImages), Labels(mnist.TrainLabels));
 var (testX, testY) = (Pixels(mnist.TestImages), Labels(mnist.TestLabels));
 // Raiko et al. 2014, section 3.1, as sfnn: the training mean of each pixel subtracted

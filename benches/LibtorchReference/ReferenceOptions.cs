@@ -2,11 +2,14 @@ using System.Globalization;
 
 /// `--name value` pairs, with sfnn's defaults: `--data DIR` holds the four IDX files, and without
 /// it MNIST is fetched into `--data-root`'s `mnist` as sfnn fetches it. An unknown name, a missing
-/// value or a bad number is an ArgumentException naming the option.
-sealed record ReferenceOptions(string Estimator, int Samples, int Epochs, int Threads, double LearningRate, double Noise, long Seed, string? Data, string DataRoot,
-                               string? Checkpoint, int EvalSamples, int Rounds)
+/// value or a bad number is an ArgumentException naming the option. `--task gsn` is the GSN-2
+/// walkback step (Gsn.cs): `--rounds R` rounds of `--steps N` timed steps, or with `--epochs N`
+/// whole epochs of train[0:50000].
+sealed record ReferenceOptions(string Task, string Estimator, int Samples, int Epochs, bool EpochsGiven, int Threads, double LearningRate, double Noise, long Seed,
+                               string? Data, string DataRoot, string? Checkpoint, int EvalSamples, int Rounds, int Steps, int Batch)
 {
-    static readonly string[] Names = ["estimator", "samples", "epochs", "threads", "lr", "noise", "seed", "data", "data-root", "checkpoint", "eval-samples", "rounds"];
+    static readonly string[] Names = ["task", "estimator", "samples", "epochs", "threads", "lr", "noise", "seed", "data", "data-root", "checkpoint", "eval-samples", "rounds",
+                                      "steps", "batch"];
 
     public static ReferenceOptions Parse(string[] args)
     {
@@ -31,10 +34,14 @@ sealed record ReferenceOptions(string Estimator, int Samples, int Epochs, int Th
             try { return parse(text); }
             catch (Exception e) when (e is FormatException or OverflowException) { throw new ArgumentException($"--{name}: '{text}' is not a number"); }
         }
+        string task = Get("task", "classify");
+        if (task is not ("classify" or "gsn")) throw new ArgumentException($"--task: '{task}', expected classify or gsn");
         string estimator = Get("estimator", "G3");
         if (estimator is not ("G3" or "deterministic")) throw new ArgumentException($"--estimator: '{estimator}', expected G3 or deterministic");
-        return new ReferenceOptions(estimator, Count("samples", 20), Count("epochs", 3), Count("threads", Environment.ProcessorCount),
-            Real("lr", estimator == "G3" ? 1.0 : 0.3), Real("noise", 0.4), Number("seed", 1L, text => long.Parse(text, CultureInfo.InvariantCulture)),
-            values.GetValueOrDefault("data"), Get("data-root", "../../data"), values.GetValueOrDefault("checkpoint"), Count("eval-samples", 100), Count("rounds", 5));
+        double lr = task == "gsn" ? 0.25 : estimator == "G3" ? 1.0 : 0.3;
+        return new ReferenceOptions(task, estimator, Count("samples", 20), Count("epochs", 3), values.ContainsKey("epochs"), Count("threads", Environment.ProcessorCount),
+            Real("lr", lr), Real("noise", 0.4), Number("seed", 1L, text => long.Parse(text, CultureInfo.InvariantCulture)),
+            values.GetValueOrDefault("data"), Get("data-root", "../../data"), values.GetValueOrDefault("checkpoint"), Count("eval-samples", 100), Count("rounds", 5),
+            Count("steps", 20), Count("batch", 100));
     }
 }

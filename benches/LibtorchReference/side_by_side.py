@@ -2,6 +2,7 @@
 """Times sfnn against the libtorch reference, alternated in one run so both see the same machine.
 
 usage: side_by_side.py [--rounds 3] [--paths Vector256,Vector128] [--out DIR]
+       side_by_side.py --gsn [--rounds 5] [--steps 10] [--threads 2] [--paths Vector512]
 
 Each round trains G3 M=20 for 3 epochs and the deterministic net for 4 with libtorch and with
 sfnn on every kernel path named (SFNN_FORCE_KERNEL), then evaluates the round's sfnn G3
@@ -9,6 +10,12 @@ checkpoint with M = 100 on both. Epoch times are medians of epochs 2 on (the fir
 both sides' warm-up). Prints a table per work and ends with one JSON line of every figure.
 libtorch gets MKL_ENABLE_INSTRUCTIONS=AVX2 and ATEN_CPU_CAPABILITY=avx2 when the AVX2 path is
 compared (what an AVX2-only CPU would give it); sfnn gets what such a CPU shows .NET (cpu_like).
+
+--gsn alternates the GSN-2 walkback step instead (issue 17): `run --task gsn` and `sfnn bench
+--task gsn`, each `--steps` timed steps in 3 rounds of its own (the median round), batch 100 and
+`--threads` on both, and prints seconds per 50000-example epoch in wall time and in the process's
+CPU time (on a shared machine wall time also counts the time the threads waited for a core; CPU
+time also counts their spinning at barriers).
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile
 
@@ -38,14 +45,47 @@ def sfnn_epochs(out_dir):
         seconds = [json.loads(l)["seconds"] for l in f if l.strip()]
     return statistics.median(seconds[1:] if len(seconds) > 1 else seconds)
 
+def gsn(a, paths, torch_env):
+    times = {}
+    def add(unit, who, value):
+        times.setdefault(unit, {}).setdefault(who, []).append(value)
+        print(f"  {unit:<16} {who:<10} {value:8.2f} s", file=sys.stderr, flush=True)
+    lt = [os.path.join(here, "run"), "--task", "gsn", "--threads", str(a.threads), "--steps", str(a.steps), "--rounds", "3"]
+    for r in range(a.rounds):
+        print(f"round {r + 1}/{a.rounds}", file=sys.stderr, flush=True)
+        t = last_json(run(lt, torch_env))
+        add("wall s / epoch", "libtorch", t["secondsPerEpoch"])
+        add("CPU s / epoch", "libtorch", t["cpuSecondsPerEpoch"])
+        for path in paths:
+            s = last_json(run(["./sfnn", "bench", "--task", "gsn", "--threads", str(a.threads), "--steps", str(a.steps), "--rounds", "3"], cpu_like(path)))
+            add("wall s / epoch", path, s["secondsPerEpoch"])
+            add("CPU s / epoch", path, s["cpuSecondsPerStep"] * 50000 / s["batch"])
+            add("stepOverDenseFloor", path, s["stepOverDenseFloor"])
+    print(f"\nGSN-2 784-1500-1500, walkback 4, batch 100, {a.threads} threads, {a.rounds} alternated rounds (each the median of 3 x {a.steps} steps)\n")
+    print("| time | libtorch | " + " | ".join(f"sfnn {p}" for p in paths) + " | " + " | ".join(f"{p} faster by, range (median)" for p in paths) + " |")
+    print("|---|---:|" + "---:|" * (2 * len(paths)))
+    for unit in ("wall s / epoch", "CPU s / epoch"):
+        by = times[unit]
+        torch_s = by["libtorch"]
+        def ratios(p):
+            r = [x / y for x, y in zip(torch_s, by[p])]
+            return f"{min(r):.1f}-{max(r):.1f}x ({statistics.median(r):.1f})"
+        print(f"| {unit} | {' / '.join(f'{t:.1f}' for t in torch_s)} | " + " | ".join(" / ".join(f"{t:.1f}" for t in by[p]) for p in paths)
+              + " | " + " | ".join(ratios(p) for p in paths) + " |")
+    print(json.dumps(times))
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--paths", default="Vector256,Vector128")
+    p.add_argument("--paths", default=None)
     p.add_argument("--out", default=tempfile.mkdtemp(prefix="side-by-side-"))
+    p.add_argument("--gsn", action="store_true")
+    p.add_argument("--steps", type=int, default=10)
+    p.add_argument("--threads", type=int, default=2)
     a = p.parse_args()
-    paths = a.paths.split(",")
+    paths = (a.paths or ("Vector512" if a.gsn else "Vector256,Vector128")).split(",")
     torch_env = {"MKL_ENABLE_INSTRUCTIONS": "AVX2", "ATEN_CPU_CAPABILITY": "avx2"} if "Vector256" in paths else {}
+    if a.gsn: return gsn(a, paths, torch_env)
     times = {}
     def add(work, who, value):
         times.setdefault(work, {}).setdefault(who, []).append(value)

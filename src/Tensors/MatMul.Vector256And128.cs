@@ -27,8 +27,8 @@ internal static unsafe partial class MatMul
         var pack = PackBuffer(prepacked != null ? 0 : panels * NR * slice);
         // a left operand strided along k (the weight gradient's G^T) is packed into 6-row tiles
         bool packLeft = aRow == 1 && aK != 1;
-        int tiles = (m + MR - 1) / MR;
-        var left = AtLeast(ref leftPackBuffer, packLeft ? tiles * MR * slice : 0);
+        int rowBlock = RowBlock(m, slice);
+        var left = AtLeast(ref leftPackBuffer, packLeft ? (rowBlock + MR - 1) / MR * MR * slice : 0);
         // with few rows of C each packed panel would serve a tile or two: whole panels of a
         // row-contiguous B are read in place, the ragged last one packed
         bool inPlace = bCol == 1 && m <= 4 * MR && prepacked == null;
@@ -40,17 +40,20 @@ internal static unsafe partial class MatMul
                 float* packed = prepacked != null ? prepacked + k0 * panels * NR : packBase;
                 if (prepacked == null && !inPlace) PackPanels<TV, Vec>(b + k0 * bK, bK, bCol, kc, n, packed);
                 else if (inPlace && wholePanels < panels) PackPanels<TV, Vec>(b + k0 * bK + wholePanels * NR, bK, bCol, kc, n - wholePanels * NR, packed + wholePanels * NR * kc);
-                if (packLeft) PackTiles(a + k0 * aK, aK, kc, m, leftPacked);
                 bool add = accumulate || k0 > 0;
+                for (int ib = 0; ib < m; ib += rowBlock)
+                {
+                int mb = Math.Min(rowBlock, m - ib);
+                if (packLeft) PackTiles(a + k0 * aK + ib, aK, kc, mb, leftPacked);
                 for (int p = 0; p < panels; p++)
                 {
                     int j0 = p * NR, cols = Math.Min(NR, n - j0);
                     bool direct = inPlace && p < wholePanels;
                     float* panel = direct ? b + k0 * bK + j0 : packed + p * NR * kc;
                     nint panelRow = direct ? bK : NR;
-                    for (int i0 = 0; i0 < m; i0 += MR)
+                    for (int i0 = ib; i0 < ib + mb; i0 += MR)
                     {
-                        float* tile = packLeft ? leftPacked + i0 * kc : a + i0 * aRow + k0 * aK;
+                        float* tile = packLeft ? leftPacked + (i0 - ib) * kc : a + i0 * aRow + k0 * aK;
                         nint tileRow = packLeft ? 1 : aRow, tileK = packLeft ? MR : aK;
                         int rows = Math.Min(MR, m - i0);
                         for (int s = 0; s < cols; s += strip)
@@ -61,6 +64,7 @@ internal static unsafe partial class MatMul
                             else Kernel6x2<TV, Vec>(tile, tileRow, tileK, panel + s, panelRow, kc, target, ldc, rows, width, add);
                         }
                     }
+                }
                 }
             }
     }

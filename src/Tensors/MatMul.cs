@@ -2,6 +2,7 @@
 //   Forward         C(B,H)  = X(B,D) · W(H,D)^T        (pre-activations; W as stored)
 //   InputGradient   C(B,D)  = G(B,H) · W(H,D)          (back-propagated signal)
 //   WeightGradient  C(H,D) += G(B,H)^T · X(B,D)        (accumulates over the batch)
+// PackForward packs a W for Forward, PackInputGradient a W for InputGradient (as Forward by W^T).
 // Variants: Reference (plain triple loop), a blocked Vector512 FMA path (here), and the Vector256
 // and Vector128 paths (MatMul.Vector256And128.cs, one generic kernel for both). The Vector512 one has a 6x16 kernel
 // for a last panel of at most 16 columns; ragged edges are written with masked stores. Products
@@ -13,6 +14,10 @@
 // 12 zmm accumulators, two loads and six broadcasts per k).
 // A left operand that is strided along k (the weight gradient's G^T) is packed as well, into
 // 6-row tiles, so that each k reads 24 contiguous bytes instead of one cache line per row.
+// A slice's left operand of more than 512 KiB (the GSN's weight gradients, 1500 rows of C) is
+// swept 120 rows at a time against every panel (BLIS's MC loop), so that its tiles stay in L2;
+// every entry of C still gets the same sums in the same order. A prepacked B's panels are
+// prefetched into L2 four panels ahead.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -24,6 +29,14 @@ internal static unsafe partial class MatMul
     const int MR = 6;   // rows of C per micro-kernel call
     const int NR = 32;  // columns of C per micro-kernel call: two Vector512<float>
     const int KC = 256; // k-slice: one packed panel (KC x NR floats = 32 KiB) fits L1
+    // Rows of C per sweep of a slice's panels when the slice's left operand is larger than
+    // 512 KiB: their tiles (MC x KC floats = 120 KiB) stay in L2 while every panel passes. The
+    // GSN's weight gradients swept all 1500 rows at once (1.2 MiB at a 200-deep slice, more than a
+    // Zen 5 core's 1 MiB L2) and ran at 62-66% of the FMA peak instead of 82-86% (one thread);
+    // at 50 deep (300 KiB) the blocks made its step slower (98-103 CPU ms against 89-93).
+    const int MC = 120;
+    const int PanelsAhead = 4; // how far ahead a prepacked B's panels are asked into L2
+    static int RowBlock(int m, int slice) => (long)m * slice <= 128 * 1024 ? m : MC;
 
     // Packed operands start on a cache line, as the kernels' vector loads then never span two:
     // from a plain array's start, which is only 8-byte aligned, nearly every packed load did.
@@ -95,6 +108,27 @@ internal static unsafe partial class MatMul
             {
                 int kc = Math.Min(slice, D - k0), j0 = first * NR;
                 PackPanels(pw + k0 + j0 * (nint)D, 1, D, kc, Math.Min(H, end * NR) - j0, destination + k0 * panels * NR + j0 * kc);
+            }
+    }
+
+    /// Packs `w` (H, D) the way `Forward` packs the weights `W^T` (D, H): panels
+    /// `[part * P / parts, (part + 1) * P / parts)` of every k-slice (k along H, panels along D),
+    /// so that `Forward(g, packed, c, B)` is `InputGradient(g, w, c, B, H, D)` (`c = g W`) without
+    /// packing W on every call: the GSN's downward products by its tied weights.
+    public static void PackInputGradient(ReadOnlySpan<float> w, PackedWeights packed, int part = 0, int parts = 1)
+    {
+        ArgumentNullException.ThrowIfNull(packed);
+        int H = packed.Inputs, D = packed.Outputs, panels = packed.Panels;
+        if (w.Length != H * D) SfnnThrow.ArgumentLength("weights", w.Length, H * D);
+        if (parts < 1 || (uint)part >= (uint)parts) SfnnThrow.Argument("part must lie in [0, parts)");
+        int first = (int)((long)panels * part / parts), end = (int)((long)panels * (part + 1) / parts);
+        if (first == end || H == 0) return;
+        int slice = SliceDepth(H);
+        fixed (float* pw = w, destination = packed.Buffer.Span)
+            for (int k0 = 0; k0 < H; k0 += slice)
+            {
+                int kc = Math.Min(slice, H - k0), j0 = first * NR;
+                PackPanels(pw + k0 * (nint)D + j0, D, 1, kc, Math.Min(D, end * NR) - j0, destination + k0 * panels * NR + j0 * kc);
             }
     }
 
@@ -257,14 +291,15 @@ internal static unsafe partial class MatMul
         int packLength = prepacked != null ? 0 : panels * NR * slice;
         var pack = PackBuffer(packLength);
         bool packLeft = packLeftNeeded;
-        int tiles = (m + MR - 1) / MR;
-        int leftLength = packLeft ? tiles * MR * slice : 0;
+        int rowBlock = RowBlock(m, slice);
+        int leftLength = packLeft ? (rowBlock + MR - 1) / MR * MR * slice : 0;
         var left = AtLeast(ref leftPackBuffer, leftLength);
         // With few rows of C (the output layer's weight gradient has 10) each packed panel would
         // serve only a tile or two, so whole panels of a row-contiguous B are read in place; the
         // ragged last panel is still packed, so nothing is read past B's last row.
         bool inPlace = bCol == 1 && m <= 4 * MR && prepacked == null;
         int wholePanels = n / NR;
+        float* prepackedEnd = prepacked + (nint)panels * NR * k;
         fixed (float* packBase = pack.Span, leftPacked = left.Span)
         {
             for (int k0 = 0; k0 < k; k0 += slice)
@@ -273,16 +308,33 @@ internal static unsafe partial class MatMul
                 float* packed = prepacked != null ? prepacked + k0 * panels * NR : packBase;
                 if (prepacked == null && !inPlace) PackPanels(b + k0 * bK, bK, bCol, kc, n, packed);
                 else if (inPlace && wholePanels < panels) PackPanels(b + k0 * bK + wholePanels * NR, bK, bCol, kc, n - wholePanels * NR, packed + wholePanels * NR * kc);
-                if (packLeft) PackTiles(a + k0 * aK, aK, kc, m, leftPacked);
                 bool add = accumulate || k0 > 0;
+                for (int ib = 0; ib < m; ib += rowBlock)
+                {
+                int mb = Math.Min(rowBlock, m - ib);
+                if (packLeft) PackTiles(a + k0 * aK + ib, aK, kc, mb, leftPacked);
                 for (int p = 0; p < panels; p++)
                 {
                     int j0 = p * NR, cols = Math.Min(NR, n - j0);
                     bool direct = inPlace && p < wholePanels;
                     float* panel = direct ? b + k0 * bK + j0 : packed + p * NR * kc;
-                    for (int i0 = 0; i0 < m; i0 += MR)
+                    // A prepacked B (weights packed once a step, shared by the workers) comes from
+                    // DRAM, and a 50-row product by it ran at 72% of its speed from L3: the panel
+                    // PanelsAhead on (the panels lie in the order they are read) is asked into L2
+                    // (PREFETCHT1 on Zen 4 and later), a share of its lines before each tile. The
+                    // GSN step took 4% less CPU time (76.7 against 80.3 ms, 5 of 5 alternated pairs).
+                    float* next = panel + PanelsAhead * NR * kc;
+                    int ahead = prepacked != null ? (int)Math.Min(NR * kc, prepackedEnd - next) : 0;
+                    int tilesInBlock = (mb + MR - 1) / MR;
+                    int share = ahead <= 0 ? 0 : (ahead / 16 + tilesInBlock - 1) / tilesInBlock * 16;
+                    for (int i0 = ib; i0 < ib + mb; i0 += MR)
                     {
-                        float* tile = packLeft ? leftPacked + i0 * kc : a + i0 * aRow + k0 * aK;
+                        if (share > 0)
+                        {
+                            int from = (i0 - ib) / MR * share, to = Math.Min(ahead, from + share);
+                            for (int f = from; f < to; f += 16) Sse.Prefetch1(next + f);
+                        }
+                        float* tile = packLeft ? leftPacked + (i0 - ib) * kc : a + i0 * aRow + k0 * aK;
                         // an edge panel of at most 16 columns (200 = 6 x 32 + 8) needs only half the FMAs
                         if (cols <= 16)
                             Kernel6x16(tile, packLeft ? 1 : aRow, packLeft ? MR : aK, panel, direct ? bK : NR, kc,
@@ -291,6 +343,7 @@ internal static unsafe partial class MatMul
                             Kernel6x32(tile, packLeft ? 1 : aRow, packLeft ? MR : aK, panel, direct ? bK : NR, kc,
                                        c + i0 * ldc + j0, ldc, Math.Min(MR, m - i0), cols, add);
                     }
+                }
                 }
             }
         }

@@ -17,20 +17,28 @@ internal sealed partial class GsnChain
     readonly GsnShape shape;
     readonly GsnChainSettings settings;
     readonly int T, K;
+    // Each quantity's steps lie in one block, step t's rows at t * rows * n (rows: those of the
+    // last Forward or BeginSampling), so that every term of a weight's gradient, summed over the
+    // steps, is one product over T * rows rows: per step, the 1500-row gradients of W_1 and W_2
+    // were read and written eight and six times a step over 50 rows each.
     readonly float[] clean;         // x, (Capacity, n_0)
-    readonly float[][] visible;     // [t] the visible state entering step t (1..T): (Capacity, n_0)
-    readonly float[][] logits;      // [t] o_t = W_1^T h_1 + b_0 (1..T)
-    readonly float[][][] tanhOut;   // [k][t] tau = tanh(a + eta_in) (k, t = 1..)
-    readonly float[][][] state;     // [k][t] h = tau + eta_out; t = 0 is the chain's start, zero
-    readonly float[][][] noiseIn;   // [k][t] eta_in, noisy layers only
-    readonly float[][][] noiseOut;  // [k][t] eta_out
-    readonly float[][] signal;      // [k] -dL/dh_k of the step being back-propagated; [0] the logits'
+    readonly float[] visible;       // v_t, the visible state entering step t (1..T), rows of n_0
+    readonly float[] logits;        // o_t = W_1^T h_1 + b_0 (1..T)
+    readonly float[] logitSignal;   // -dL/do_t (1..T), for W_1's gradient
+    readonly float[][] tanhOut;     // [k] tau_t = tanh(a + eta_in) (k, t = 1..)
+    readonly float[][] state;       // [k] h_t = tau_t + eta_out; t = 0 is the chain's start; tanhOut[k] itself without noise
+    readonly float[][] noiseIn;     // [k] eta_in, noisy layers only
+    readonly float[][] noiseOut;    // [k] eta_out
+    readonly float[][] preSignal;   // [k] -dL/da_k at step t (1..T), for the weight gradients
+    readonly float[][] signal;      // [k] -dL/dh_k of the step being back-propagated, (Capacity, n_k)
     readonly float[] probability;   // p_t of the step being sampled, (Capacity, n_0)
     readonly float[] zeros;         // a row of zeros to draw pure noise onto
     readonly RandomStream[] streams;
     readonly double[] loss;
+    int rows;                       // the rows of the steps in the blocks
     bool previousIsStart = true;    // the states at t = 0 are the chain's zero start
     PackedWeights?[] packed = [];   // [k] W_k as `MatMul.Forward` packs it, shared by the workers (GsnStep)
+    PackedWeights?[] packedDown = []; // [k] W_k as `MatMul.PackInputGradient` packs it, for the products by W_k (downward)
 
     public GsnChain(GsnShape shape, GsnChainSettings settings, int capacity)
     {
@@ -41,25 +49,28 @@ internal sealed partial class GsnChain
         (this.shape, this.settings, Capacity) = (shape, settings, capacity);
         T = settings.Walkback;
         K = shape.HiddenLayers;
+        rows = capacity;
         int n0 = shape.Visible;
         clean = new float[capacity * n0];
         probability = new float[capacity * n0];
-        visible = Steps(n0, 1);
-        logits = Steps(n0, 1);
-        tanhOut = new float[K + 1][][];
-        state = new float[K + 1][][];
-        noiseIn = new float[K + 1][][];
-        noiseOut = new float[K + 1][][];
+        visible = Steps(n0);
+        logits = Steps(n0);
+        logitSignal = Steps(n0);
+        tanhOut = new float[K + 1][];
+        state = new float[K + 1][];
+        noiseIn = new float[K + 1][];
+        noiseOut = new float[K + 1][];
+        preSignal = new float[K + 1][];
         signal = new float[K + 1][];
-        signal[0] = new float[capacity * n0];
         for (int k = 1; k <= K; k++)
         {
             int n = shape.Sizes[k];
-            tanhOut[k] = Steps(n, 1);
-            noiseIn[k] = settings.Noisy(k) ? Steps(n, 1) : [];
-            noiseOut[k] = settings.Noisy(k) ? Steps(n, 1) : [];
-            // without the output noise h is tau itself; t = 0 is its own (zero) array either way
-            state[k] = settings.Noisy(k) ? Steps(n, 0) : [new float[capacity * n], .. tanhOut[k][1..]];
+            tanhOut[k] = Steps(n);
+            noiseIn[k] = settings.Noisy(k) ? Steps(n) : [];
+            noiseOut[k] = settings.Noisy(k) ? Steps(n) : [];
+            // without the output noise h is tau itself, its step 0 the (zero) start
+            state[k] = settings.Noisy(k) ? Steps(n) : tanhOut[k];
+            preSignal[k] = Steps(n);
             signal[k] = new float[capacity * n];
         }
         zeros = new float[shape.Sizes.Max()];
@@ -67,13 +78,14 @@ internal sealed partial class GsnChain
         loss = new double[capacity];
     }
 
-    /// `T + 1` arrays of `(Capacity, n)` (index 0 only when `first` is 0; else an empty one).
-    float[][] Steps(int n, int first)
-    {
-        var steps = new float[T + 1][];
-        for (int t = 0; t <= T; t++) steps[t] = t >= first ? new float[Capacity * n] : [];
-        return steps;
-    }
+    /// A block of steps 0..T of `(Capacity, n)`.
+    float[] Steps(int n) => new float[(T + 1) * Capacity * n];
+
+    /// Step `t`'s rows of `n` in `block`.
+    Span<float> At(float[] block, int t, int n) => block.AsSpan(t * rows * n, rows * n);
+
+    /// Steps `first..last` of `block`, one after another: `(last - first + 1) * rows` rows of `n`.
+    Span<float> StepRange(float[] block, int first, int last, int n) => block.AsSpan(first * rows * n, (last - first + 1) * rows * n);
 
     public int Capacity { get; }
     public GsnShape Shape => shape;
@@ -88,24 +100,33 @@ internal sealed partial class GsnChain
 
     /// The visible state entering step `t` (1..T): rows of `n_0` (what `Forward` drew, or what a
     /// replay gives it).
-    public Span<float> Visible(int t) => visible[t];
+    public Span<float> Visible(int t) => At(visible, t, shape.Visible);
     /// `eta_in` and `eta_out` of hidden layer `k` at step `t`; empty for a noise-free layer.
-    public Span<float> NoiseIn(int k, int t) => noiseIn[k].Length == 0 ? default : noiseIn[k][t];
-    public Span<float> NoiseOut(int k, int t) => noiseOut[k].Length == 0 ? default : noiseOut[k][t];
+    public Span<float> NoiseIn(int k, int t) => noiseIn[k].Length == 0 ? default : At(noiseIn[k], t, shape.Sizes[k]);
+    public Span<float> NoiseOut(int k, int t) => noiseOut[k].Length == 0 ? default : At(noiseOut[k], t, shape.Sizes[k]);
     /// `o_t`, the logits of reconstruction `t`.
-    public ReadOnlySpan<float> Logits(int t) => logits[t];
+    public ReadOnlySpan<float> Logits(int t) => At(logits, t, shape.Visible);
     /// `h_k` after step `t`.
-    public ReadOnlySpan<float> State(int k, int t) => state[k][t];
+    public ReadOnlySpan<float> State(int k, int t) => At(state[k], t, shape.Sizes[k]);
 
     static Span<float> Rows(float[] buffer, int rows, int n) => buffer.AsSpan(0, rows * n);
 
-    /// Products by `W_k` as stored (`x W_k^T`) then read `layouts[k]` where it is not null, instead
-    /// of packing `W_k` on every call: the caller packs them (`MatMul.PackForward`) whenever the
-    /// parameters change. Null or empty: every product packs for itself.
-    public void UsePackedWeights(PackedWeights?[]? layouts) => packed = layouts ?? [];
+    /// Sets the rows the blocks' steps hold (a Forward's or a sampling chain's).
+    void UseRows(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Capacity);
+        rows = count;
+    }
 
-    /// `c (+)= x W_k^T` for rows of `x`, through the packed `W_k` when there is one.
-    void TimesWeightsTransposed(GsnParameters theta, int k, ReadOnlySpan<float> x, Span<float> c, int rows, bool add)
+    /// Products by `W_k` as stored (`x W_k^T`) then read `up[k]`, and products by `W_k^T` (`g W_k`)
+    /// `down[k]`, where they are not null, instead of packing `W_k` on every call: the caller
+    /// packs them (`MatMul.PackForward`, `MatMul.PackInputGradient`) whenever the parameters
+    /// change. Null or empty: every product packs for itself.
+    public void UsePackedWeights(PackedWeights?[]? up, PackedWeights?[]? down = null) => (packed, packedDown) = (up ?? [], down ?? []);
+
+    /// `c (+)= x W_k^T` for the rows of `x`, through the packed `W_k` when there is one.
+    void TimesWeightsTransposed(GsnParameters theta, int k, ReadOnlySpan<float> x, Span<float> c, bool add)
     {
         int n = shape.Sizes[k], nBelow = shape.Sizes[k - 1];
         var layout = k < packed.Length ? packed[k] : null;
@@ -113,5 +134,16 @@ internal sealed partial class GsnChain
         else if (layout is not null) MatMul.Forward(x, layout, c, rows);
         else if (add) MatMul.ForwardAdd(x, theta.W(k), c, rows, nBelow, n);
         else MatMul.Forward(x, theta.W(k), c, rows, nBelow, n);
+    }
+
+    /// `c (+)= g W_k` for the rows of `g`, through the downward-packed `W_k` when there is one.
+    void TimesWeights(GsnParameters theta, int k, ReadOnlySpan<float> g, Span<float> c, bool add)
+    {
+        int n = shape.Sizes[k], nBelow = shape.Sizes[k - 1];
+        var layout = k < packedDown.Length ? packedDown[k] : null;
+        if (layout is not null && add) MatMul.ForwardAdd(g, layout, c, rows);
+        else if (layout is not null) MatMul.Forward(g, layout, c, rows);
+        else if (add) MatMul.InputGradientAdd(g, theta.W(k), c, rows, n, nBelow);
+        else MatMul.InputGradient(g, theta.W(k), c, rows, n, nBelow);
     }
 }

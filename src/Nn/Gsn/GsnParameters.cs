@@ -38,6 +38,11 @@ public sealed class GsnParameters
     /// `b_k` (k = 0..K).
     public Span<float> Bias(int k) => Data.AsSpan(biasOffsets[k], Shape.Sizes[k]);
 
+    /// Where `W_k` starts in `Data` (and in any array of the same layout).
+    internal int WeightOffset(int k) => weightOffsets[k];
+    /// Where the biases start in `Data`: `b_0 .. b_K` fill the rest.
+    internal int BiasesOffset => biasOffsets[0];
+
     /// `W_k ~ U(-r, r)`, `r = sqrt(6 / (fan_in + fan_out))`, biases 0 (docs/spec/gsn.md, "Model").
     public void Initialize(ulong seed)
     {

@@ -6,9 +6,10 @@ using SimdSfnn.Tensors;
 namespace SimdSfnn.Nn.Gsn;
 
 /// One minibatch of walkback training (Bengio et al. 2014, section 7): the batch is split into
-/// one contiguous shard per worker, each running its own `GsnChain` forward and backward, then
-/// each worker sums its share of the parameters over the shards in shard order, divides by the
-/// batch size (the loss is the mean over the minibatch) and steps them with momentum, in the
+/// one contiguous shard per worker, each running its own `GsnChain` forward and backward (the
+/// signals and the biases' gradients), then each worker takes a share of the rows of every W_k,
+/// sums their gradient over the chains in shard order (the biases': over the shards' sums),
+/// divides by the batch size (the loss is the mean over the minibatch) and steps them with momentum, in the
 /// authors' code's averaged form `m = mu m + (1 - mu) g`, `theta = theta - lr m` (docs/spec/gsn.md,
 /// "Training protocol"): as classical momentum `v = mu v + (1 - mu) lr (-g)`, `theta += v`, exact
 /// while lr is constant (within an epoch). Every example draws from a stream keyed by (seed,
@@ -20,11 +21,13 @@ public sealed class GsnStep : IShardedWork
     readonly GsnParameters[] shardGradients;
     readonly float[][] shardData; // the shards' gradients as arrays, for the shared update
     readonly double[] shardLoss;
+    readonly int[] shardRows;
     readonly bool[] sliceFinite;
     readonly Update update;
     readonly Evaluation evaluation;
     readonly Pack pack;
-    readonly PackedWeights?[] packed; // [k] W_k packed once per step for every worker's products
+    readonly PackedWeights?[] packed; // [k] W_k packed once per step for every worker's products by W_k^T
+    readonly PackedWeights?[] packedDown; // [k] the same for the products by W_k (the tied downward map)
 
     GsnParameters theta = null!;
     ExampleSet data = null!;
@@ -51,6 +54,7 @@ public sealed class GsnStep : IShardedWork
         }
         shardData = shardGradients.Select(g => g.Data).ToArray();
         shardLoss = new double[pool.ThreadCount];
+        shardRows = new int[pool.ThreadCount];
         sliceFinite = new bool[pool.ThreadCount];
         Gradient = new GsnParameters(shape);
         Velocity = new float[Gradient.Data.Length];
@@ -59,10 +63,16 @@ public sealed class GsnStep : IShardedWork
         pack = new Pack(this);
         // packing W_k on every product cost a 50-example pass about a third of its time; layers of
         // 16 units or fewer go through MatMul's narrow kernel, which packs little
+        // and so was packing W_2 and W_1 for each downward product, 52% of the FMA peak where the
+        // prepacked upward ones ran at 63-67% (GSN-2, 2 threads)
         packed = new PackedWeights?[shape.HiddenLayers + 1];
+        packedDown = new PackedWeights?[shape.HiddenLayers + 1];
         for (int k = 1; k <= shape.HiddenLayers; k++)
+        {
             packed[k] = shape.Sizes[k] > MatMul.NarrowWidth ? new PackedWeights(shape.Sizes[k - 1], shape.Sizes[k]) : null;
-        foreach (var chain in chains) chain.UsePackedWeights(packed);
+            packedDown[k] = shape.Sizes[k - 1] > MatMul.NarrowWidth ? new PackedWeights(shape.Sizes[k], shape.Sizes[k - 1]) : null;
+        }
+        foreach (var chain in chains) chain.UsePackedWeights(packed, packedDown);
     }
 
     public ulong Seed { get; }
@@ -129,14 +139,15 @@ public sealed class GsnStep : IShardedWork
             chain.Stream(i - lo) = RandomStream.Create(Seed, StreamId.Training(epoch, index));
         }
         var gradient = shardGradients[shard];
-        Array.Clear(gradient.Data);
+        gradient.Data.AsSpan(gradient.BiasesOffset).Clear(); // the shards hold only the biases' gradients
+        shardRows[shard] = hi - lo;
         if (hi == lo)
         {
             shardLoss[shard] = 0;
             return;
         }
         shardLoss[shard] = chain.Forward(theta, hi - lo);
-        if (backward) chain.Backward(theta, hi - lo, gradient);
+        if (backward) chain.BackwardSignals(theta, hi - lo, gradient);
     }
 
     void RunEvaluation(int shard)
@@ -151,15 +162,44 @@ public sealed class GsnStep : IShardedWork
         shardLoss[shard] = hi == lo ? 0 : chain.Forward(theta, hi - lo);
     }
 
-    void UpdateSlice(int slice) =>
-        sliceFinite[slice] = ShardedMomentumStep.Apply(slice, chains.Length, shardData, Gradient.Data, batchCount,
-                                                       theta.Data, Velocity, Momentum, (1 - Momentum) * pendingRate);
+    /// Worker `slice`'s rows of every `W_k`: their gradient over every chain's steps, in chain
+    /// order, then the mean and the momentum step, while the rows are in cache; then its share of
+    /// the biases, whose gradients the shards summed.
+    void UpdateSlice(int slice)
+    {
+        int workers = chains.Length;
+        float rate = (1 - Momentum) * pendingRate;
+        bool finite = true;
+        var shape = Gradient.Shape;
+        for (int k = 1; k <= shape.HiddenLayers; k++)
+        {
+            int n = shape.Sizes[k], nBelow = shape.Sizes[k - 1];
+            int lo = (int)((long)n * slice / workers), hi = (int)((long)n * (slice + 1) / workers);
+            if (hi == lo) continue;
+            int offset = Gradient.WeightOffset(k) + lo * nBelow, length = (hi - lo) * nBelow;
+            var g = Gradient.Data.AsSpan(offset, length);
+            bool written = false;
+            for (int s = 0; s < workers; s++)
+                if (shardRows[s] > 0) written |= chains[s].WeightGradient(k, lo, hi, g, accumulate: written);
+            if (!written) g.Clear();
+            TensorPrimitives.Multiply(g, 1f / batchCount, g);
+            finite &= MomentumUpdate.Apply(theta.Data.AsSpan(offset, length), Velocity.AsSpan(offset, length), g, Momentum, rate, out bool gradientFinite);
+            finite &= gradientFinite;
+        }
+        int biases = Gradient.BiasesOffset;
+        finite &= ShardedMomentumStep.Apply(slice, workers, shardData, Gradient.Data, batchCount, theta.Data, Velocity, Momentum, rate,
+                                            biases, Gradient.Data.Length - biases);
+        sliceFinite[slice] = finite;
+    }
 
     /// Worker `part`'s panels of every packed `W_k`, from theta as it is now.
     void PackPart(int part)
     {
         for (int k = 1; k < packed.Length; k++)
+        {
             if (packed[k] is { } layout) MatMul.PackForward(theta.W(k), layout, part, chains.Length);
+            if (packedDown[k] is { } down) MatMul.PackInputGradient(theta.W(k), down, part, chains.Length);
+        }
     }
 
     sealed class Pack(GsnStep owner) : IShardedWork

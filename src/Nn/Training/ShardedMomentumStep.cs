@@ -13,9 +13,15 @@ internal static class ShardedMomentumStep
 {
     /// Whether the slice's gradient and parameters are still finite.
     public static bool Apply(int slice, int slices, IReadOnlyList<float[]> shardGradients, float[] gradient, int batchCount,
-                             float[] theta, float[] velocity, float momentum, float rate)
+                             float[] theta, float[] velocity, float momentum, float rate) =>
+        Apply(slice, slices, shardGradients, gradient, batchCount, theta, velocity, momentum, rate, 0, gradient.Length);
+
+    /// `Apply` to the parameters `[offset, offset + count)` only, cut into the workers' slices.
+    public static bool Apply(int slice, int slices, IReadOnlyList<float[]> shardGradients, float[] gradient, int batchCount,
+                             float[] theta, float[] velocity, float momentum, float rate, int offset, int count)
     {
-        var (start, length) = WorkerPool.BlockShare(gradient.Length, slice, slices);
+        var (start, length) = WorkerPool.BlockShare(count, slice, slices);
+        start += offset;
         if (length == 0) return true;
         var sum = gradient.AsSpan(start, length);
         shardGradients[0].AsSpan(start, length).CopyTo(sum);

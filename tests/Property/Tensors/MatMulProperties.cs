@@ -47,9 +47,29 @@ public sealed class MatMulProperties
         return Close(fromPacked, reference, D) && fromPacked.AsSpan().SequenceEqual(direct);
     });
 
+    [Theory, MemberData(nameof(Isas))]
+    public void InputGradient_from_weights_packed_in_parts_matches_reference(Isa isa) => Check(isa, (B, D, H, rnd) =>
+    {
+        D += 17; // the packed matrix's columns (D) must be more than the narrow kernel's 16
+        var g = Random(rnd, B * H); var w = Random(rnd, H * D);
+        var packed = new PackedWeights(H, D);
+        int parts = rnd.Next(1, 5);
+        foreach (int part in Enumerable.Range(0, parts).OrderBy(_ => rnd.Next())) MatMul.PackInputGradient(w, packed, part, parts);
+        var fromPacked = Random(rnd, B * D); var added = (float[])fromPacked.Clone(); var reference = new float[B * D];
+        MatMul.Forward(g, packed, fromPacked, B);
+        MatMul.InputGradientReference(g, w, reference, B, H, D);
+        var sum = (float[])added.Clone();
+        MatMul.ForwardAdd(g, packed, added, B);
+        for (int i = 0; i < sum.Length; i++) sum[i] += reference[i];
+        return Close(fromPacked, reference, H) && Close(added, sum, H + 1);
+    });
+
     [Fact]
-    public void Packed_weights_refuse_a_matrix_of_another_size() =>
+    public void Packed_weights_refuse_a_matrix_of_another_size()
+    {
         Assert.Throws<ArgumentException>(() => MatMul.PackForward(new float[20 * 30], new PackedWeights(20, 31)));
+        Assert.Throws<ArgumentException>(() => MatMul.PackInputGradient(new float[20 * 30], new PackedWeights(20, 31)));
+    }
 
     [Theory, MemberData(nameof(Isas))]
     public void InputGradient_matches_reference(Isa isa) => Check(isa, (B, D, H, rnd) =>
@@ -80,6 +100,37 @@ public sealed class MatMulProperties
         MatMul.WeightGradientReference(g, x, reference, B, H, D);
         return Close(fast, reference, B + 1);
     });
+
+    /// Left operands of more than 512 KiB a slice (H x min(B, 256) floats), which `MatMul` sweeps
+    /// in blocks of 120 rows: the weight gradients of wide layers, a forward over many rows; the
+    /// last block ragged, and its last tile too.
+    static Gen<(int B, int D, int H, int seed)> TallShapes =>
+        from B in Gen.Choose(200, 256)
+        from D in Gen.Choose(17, 50)
+        from H in Gen.Choose(660, 800)
+        from seed in Gen.Choose(0, int.MaxValue)
+        select (B, D, H, seed);
+
+    [Theory, MemberData(nameof(Isas))]
+    public void Products_over_more_rows_than_a_row_block_match_reference(Isa isa)
+    {
+        using var _ = IsaVariants.Use(isa);
+        Prop.ForAll(TallShapes.ToArbitrary(), s =>
+        {
+            var (B, D, H, rnd) = (s.B, s.D, s.H, new Random(s.seed));
+            var g = Random(rnd, B * H); var x = Random(rnd, B * D);
+            var fast = Random(rnd, H * D); var reference = (float[])fast.Clone();
+            MatMul.WeightGradient(g, x, fast, B, H, D);
+            MatMul.WeightGradientReference(g, x, reference, B, H, D);
+            // the forward with the roles turned: H rows of C, B inputs, D outputs
+            var w = Random(rnd, D * B);
+            var forward = new float[H * D]; var forwardReference = new float[H * D];
+            var gT = Random(rnd, H * B);
+            MatMul.Forward(gT, w, forward, H, B, D);
+            MatMul.ForwardReference(gT, w, forwardReference, H, B, D);
+            return Close(fast, reference, B + 1) && Close(forward, forwardReference, B);
+        }).Check(Seeded.Config(25, 20261205UL));
+    }
 
     [Theory, MemberData(nameof(Isas))]
     public void Forward_to_at_most_10_outputs_matches_reference(Isa isa) => Check(isa, (B, D, H, rnd) =>
