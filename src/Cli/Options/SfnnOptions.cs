@@ -30,7 +30,7 @@ internal static class SfnnOptions
         "`tanh-noise` `tanh(a + eta) + eta'` (the GSN's unit, noise std 0.5); all but `bernoulli` back-propagate themselves (docs/units.md)", "bernoulli"), HiddenUnits.Names);
 
     public static readonly Option<int?> Epochs = Count("--epochs", "N", "epochs (`reproduce`: of every run)",
-        "50 classify, 100 structured and GSN, 10 gated; reproduce --quick 2", 1, 100_000);
+        "50 classify, 100 structured and GSN, 20 gated; reproduce --quick 2", 1, 100_000);
 
     public static readonly Option<double?> LearningRate = Number("--lr", "X", "maximum learning rate of the schedule (GSN: the first epoch's; gated: the SGD's)",
         "per estimator, see docs/results.md; GSN 0.25, gated 0.1", 0, 100, minExclusive: true);
@@ -81,7 +81,7 @@ internal static class SfnnOptions
 
     public static readonly Option<double?> InputNoise = Number("--input-noise", "X", "GSN: salt-and-pepper rate of the visible state entering each step", "0.4", 0, 1);
 
-    public static readonly Option<double?> Decay = Number("--decay", "X", "GSN: learning rate multiplied by X after each epoch", "0.99", 0, 1, minExclusive: true);
+    public static readonly Option<double?> Decay = Number("--decay", "X", "GSN, gated: learning rate multiplied by X after each epoch (gated: 1 is the paper's constant rate)", "GSN 0.99, gated 0.85 (sts 1)", 0, 1, minExclusive: true);
 
     public static readonly Option<int?> HeldOutLimit = Count("--held-out-limit", "N", "GSN: held-out examples scored each epoch", "10000", 0);
 
@@ -90,10 +90,10 @@ internal static class SfnnOptions
     public static readonly Option<string?> Gater = Choice("--gater", Nn.Gated.Gater.Names,
         "gated: the gates' unit kind (st: sigmoid-Bernoulli, straight-through without the slope)", "st");
 
-    public static readonly Option<double?> Momentum = Number("--momentum", "X", "gated: momentum of the SGD", "0.5 for `sts`, else 0", 0, 1);
+    public static readonly Option<double?> Momentum = Number("--momentum", "X", "gated: momentum of the SGD", "0.5", 0, 1);
 
     public static readonly Option<double?> SparsityWeight = Number("--sparsity-weight", "X",
-        "gated: weight of the KL(0.1 || mean E[h]) penalty (st, sts), or the starting L1 coefficient (noisy-relu)", "1, 0.001", 0, 1000);
+        "gated: weight of the KL(0.1 || mean E[h]) penalty (st, sts), or the starting L1 coefficient (noisy-relu)", "0.01, 0.001", 0, 1000);
 
     public static readonly Option<double?> MaxNorm = Number("--max-norm", "X", "gated: the largest norm of each unit's incoming weights", "2", 0, 1e6, minExclusive: true);
 

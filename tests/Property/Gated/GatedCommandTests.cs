@@ -45,8 +45,22 @@ public sealed class GatedCommandTests
         Assert.Contains("\"gater\":\"st\"", result.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Decay_multiplies_the_rate_after_each_epoch()
+    {
+        string data = SyntheticIdx.Write(train: 240, test: 50), outDir = TempDir.Fresh("gated");
+        var result = Sfnn.Run(["train", "--task", "gated", "--data", data, "--out", outDir, "--lr", "0.2", "--decay", "0.25", .. Tiny]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var rates = File.ReadAllLines(Path.Combine(outDir, "log.jsonl"))
+            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("lr").GetDouble()).ToArray();
+        Assert.Equal([0.2, 0.05], rates.Select(r => Math.Round(r, 6)));
+        Assert.Contains("\"decay\":0.25", result.Stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("train", "--gater", "sigmoid")]
+    [InlineData("train", "--decay", "0")]
     [InlineData("train", "--lr", "0")]
     [InlineData("train", "--estimator", "G3")]
     [InlineData("train", "--gates", "0")]
