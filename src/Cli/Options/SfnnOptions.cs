@@ -33,7 +33,7 @@ internal static class SfnnOptions
         "50 classify, 100 structured and GSN, 20 gated; reproduce --quick 2", 1, 100_000);
 
     public static readonly Option<double?> LearningRate = Number("--lr", "X", "maximum learning rate of the schedule (GSN: the first epoch's; gated: the SGD's)",
-        "per estimator, see docs/results.md; GSN 0.25, gated 0.1", 0, 100, minExclusive: true);
+        "per estimator, see docs/results.md; GSN 0.25, gated 0.3 (noisy-relu 0.2)", 0, 100, minExclusive: true);
 
     public static readonly Option<int?> Batch = Count("--batch", "B", "minibatch size", "100 (gated 32)", 1, 1_000_000);
 
