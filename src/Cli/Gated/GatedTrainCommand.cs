@@ -12,12 +12,13 @@ using SimdSfnn.Nn.Workers;
 namespace SimdSfnn.Cli.Gated;
 
 /// `sfnn train --task gated --gater st|noisy-relu|sts`: the conditional-computation classifier of
-/// 1308.3432 section 5 (units.md, "The conditional-computation experiment"): SGD (lr 0.3, noisy-relu 0.2,
-/// times `--decay` after each epoch), minibatch 32, max-norm 2, on train[0:50000]. After every epoch the test-time threshold is tuned
-/// on train[50000:60000] so that 10% of the gates are on, and the held-out error is measured with
-/// it; a line per epoch on stderr (loss, fraction of gates on in training, held-out error), and
-/// one JSON line on stdout at the end with the test error, the test-time fraction of gates on
-/// (`sparsity`) and the threshold. Each epoch appends a line to `<out>/log.jsonl`.
+/// 1308.3432 section 5 (units.md, "The conditional-computation experiment"): SGD (lr 0.3,
+/// noisy-relu 0.2, times `--decay` after each epoch), minibatch 32, max-norm 2, on
+/// train[0:50000]. After every epoch the test-time threshold is tuned on train[50000:60000] so
+/// that 10% of the gates are on, and the held-out error is measured with it; a line per epoch on
+/// stderr (loss, fraction of gates on in training, held-out error), and one JSON line on stdout
+/// at the end with the test error, the test-time fraction of gates on (`sparsity`) and the
+/// threshold. Each epoch appends a line to `<out>/log.jsonl`.
 internal static class GatedTrainCommand
 {
     public static int Run(ParseResult r)
