@@ -26,11 +26,8 @@ internal static class GatedTrainCommand
         ArgumentNullException.ThrowIfNull(r);
         var gater = GatedOptions.Gater(r);
         var settings = GatedOptions.Settings(r, gater);
-        double lr = GatedOptions.LearningRate(r, gater);
-        // the paper's SGD keeps its rate (--decay 1); at a constant 0.1 st's and noisy-relu's
-        // held-out errors swing by half a point from epoch to epoch, and falling rates settle them
-        // lower; sts still underfits after 20 epochs, and a falling rate leaves it worse (docs/gated.md)
-        double decay = r.GetValue(SfnnOptions.Decay) ?? (gater.Name == "sts" ? 1 : 0.85);
+        var schedule = GatedOptions.Schedule(r, gater);
+        var (lr, decay) = (schedule.Initial, schedule.Decay);
         int epochs = r.GetValue(SfnnOptions.Epochs) ?? 20;
         int batch = OptionKinds.AtMost(SfnnOptions.Batch, r.GetValue(SfnnOptions.Batch) ?? 32, 100_000);
         ulong seed = r.GetValue(SfnnOptions.Seed) ?? 1;
@@ -63,7 +60,7 @@ internal static class GatedTrainCommand
         {
             var clock = Stopwatch.StartNew();
             Trainer.Shuffle(order, seed, epoch);
-            float rate = (float)(lr * Math.Pow(decay, epoch));
+            float rate = schedule.At(epoch);
             double loss = 0, on = 0;
             int steps = 0;
             for (int start = 0; start < order.Length; start += batch)

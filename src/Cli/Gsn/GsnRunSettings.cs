@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SimdSfnn.Cli.Options;
+using SimdSfnn.Cli.Training;
 using SimdSfnn.IO;
 using SimdSfnn.Nn.Gsn;
 
@@ -39,7 +40,7 @@ internal sealed record GsnRunSettings
     }
 
     /// The learning rate of epoch `epoch` (0-based): lr x decay^epoch.
-    public float RateAt(int epoch) => (float)(LearningRate * Math.Pow(Decay, epoch));
+    public float RateAt(int epoch) => new EpochDecaySchedule(LearningRate, Decay).At(epoch);
 
     public static GsnRunSettings FromOptions(ParseResult r) => StepFromOptions(r) with
     {
