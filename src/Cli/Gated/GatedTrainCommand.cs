@@ -44,7 +44,7 @@ internal static class GatedTrainCommand
         outDir ??= Path.Combine("runs", $"gated-{gater.Name}-{DateTime.Now:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(outDir);
         progress.Message(string.Create(CultureInfo.InvariantCulture,
-            $"training gated {shape} with the {gater.Name} gater, lr {lr}{(decay < 1 ? $" x {decay} per epoch" : "")}, momentum {settings.Momentum}, batch {batch}, max-norm {settings.MaxNorm}, " +
+            $"training gated {shape} with the {gater.Name} gater, lr {lr}{(decay < 1 ? $" x {decay} per epoch" : "")}, momentum {settings.Momentum}, batch {batch}, max-norm {settings.MaxNorm}{(settings.WeightDecay > 0 ? $", weight decay {settings.WeightDecay}" : "")}, " +
             $"{epochs} epochs on {data.Train.Count} examples ({data.HeldOut.Count} held out), {threads} threads; writing to {outDir}"));
 
         var theta = new GatedParameters(shape);
@@ -110,6 +110,8 @@ internal static class GatedTrainCommand
             ["decay"] = decay,
             ["momentum"] = JsonLine.Number(settings.Momentum),
             ["batch"] = batch,
+            ["maxNorm"] = JsonLine.Number(settings.MaxNorm),
+            ["weightDecay"] = JsonLine.Number(settings.WeightDecay),
             ["testError"] = JsonLine.Number(testError),
             ["sparsity"] = JsonLine.Number(step.FractionOn),
             ["threshold"] = JsonLine.Number(threshold, 8),

@@ -97,6 +97,9 @@ internal static class SfnnOptions
 
     public static readonly Option<double?> MaxNorm = Number("--max-norm", "X", "gated: the largest norm of each unit's incoming weights", "2", 0, 1e6, minExclusive: true);
 
+    public static readonly Option<double?> WeightDecay = Number("--weight-decay", "X",
+        "gated: the L2 penalty X/2 |w|^2 on every weight (each step shrinks the weights by 1 - lr X)", "0", 0, 100);
+
     public static readonly Option<string?> StsTarget = Choice("--sts-target", ["mean", "nonzero"],
         "gated, sts: what its KL penalty holds at 0.1, the mean activation `E[h] = p` (the spec's; about 32% of the gates then are non-zero) " +
         "or the fraction non-zero `P(h > 0) = sqrt(p)`", "mean");

@@ -57,35 +57,39 @@ internal sealed class GatedParameters
         for (int i = 0; i < w.Length; i++) w[i] = (float)((random.NextDouble() * 2 - 1) * r);
     }
 
-    /// Rows `[lo, hi)` of the max-norm constraint (1308.3432 section 5: norm 2): each unit's incoming
-    /// weight vector is scaled back to norm `limit` when longer. Rows number the units of `W1`, then
-    /// `W2`, then `We`, then the classes (columns of `V`): `UnitCount` in all.
-    public void ClampNorms(int lo, int hi, float limit)
+    /// Rows `[lo, hi)` of the weight decay and the max-norm constraint (1308.3432 section 5: norm
+    /// 2): each unit's incoming weight vector is multiplied by `shrink` (`1 - lr lambda`, the step of
+    /// an L2 penalty `lambda/2 |w|^2`; 1 for none), then scaled back to norm `limit` when longer.
+    /// Rows number the units of `W1`, then `W2`, then `We`, then the classes (columns of `V`):
+    /// `UnitCount` in all.
+    public void ShrinkAndClampNorms(int lo, int hi, float shrink, float limit)
     {
         var s = Shape;
         for (int u = lo; u < hi; u++)
         {
-            if (u < s.Hidden) ClampRow(W1.Slice(u * s.Inputs, s.Inputs), limit);
-            else if (u < s.Hidden + s.Gates) ClampRow(W2.Slice((u - s.Hidden) * s.Hidden, s.Hidden), limit);
-            else if (u < s.Hidden + 2 * s.Gates) ClampRow(We.Slice((u - s.Hidden - s.Gates) * s.Inputs, s.Inputs), limit);
-            else ClampColumn(V, u - s.Hidden - 2 * s.Gates, s.Classes, limit);
+            if (u < s.Hidden) ShrinkAndClampRow(W1.Slice(u * s.Inputs, s.Inputs), shrink, limit);
+            else if (u < s.Hidden + s.Gates) ShrinkAndClampRow(W2.Slice((u - s.Hidden) * s.Hidden, s.Hidden), shrink, limit);
+            else if (u < s.Hidden + 2 * s.Gates) ShrinkAndClampRow(We.Slice((u - s.Hidden - s.Gates) * s.Inputs, s.Inputs), shrink, limit);
+            else ShrinkAndClampColumn(V, u - s.Hidden - 2 * s.Gates, s.Classes, shrink, limit);
         }
     }
 
     public int UnitCount => Shape.Hidden + 2 * Shape.Gates + Shape.Classes;
 
-    static void ClampRow(Span<float> w, float limit)
+    static void ShrinkAndClampRow(Span<float> w, float shrink, float limit)
     {
-        float norm = System.Numerics.Tensors.TensorPrimitives.Norm(w);
-        if (norm > limit) System.Numerics.Tensors.TensorPrimitives.Multiply(w, limit / norm, w);
+        float norm = shrink * System.Numerics.Tensors.TensorPrimitives.Norm(w);
+        float scale = norm > limit ? limit / norm * shrink : shrink;
+        if (scale != 1) System.Numerics.Tensors.TensorPrimitives.Multiply(w, scale, w);
     }
 
-    static void ClampColumn(Span<float> v, int c, int classes, float limit)
+    static void ShrinkAndClampColumn(Span<float> v, int c, int classes, float shrink, float limit)
     {
         double sum = 0;
         for (int i = c; i < v.Length; i += classes) sum += v[i] * (double)v[i];
-        if (sum <= limit * (double)limit) return;
-        float scale = (float)(limit / Math.Sqrt(sum));
+        double norm = shrink * Math.Sqrt(sum);
+        float scale = norm > limit ? (float)(limit / norm * shrink) : shrink;
+        if (scale == 1) return;
         for (int i = c; i < v.Length; i += classes) v[i] *= scale;
     }
 }

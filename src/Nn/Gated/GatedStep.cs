@@ -220,7 +220,8 @@ internal sealed class GatedStep : IShardedWork
     void ClampSlice(int slice)
     {
         int units = theta.UnitCount;
-        theta.ClampNorms((int)((long)units * slice / passes.Length), (int)((long)units * (slice + 1) / passes.Length), Settings.MaxNorm);
+        theta.ShrinkAndClampNorms((int)((long)units * slice / passes.Length), (int)((long)units * (slice + 1) / passes.Length),
+                                  1 - rate * Settings.WeightDecay, Settings.MaxNorm);
     }
 
     void EvaluateShard(int shard)

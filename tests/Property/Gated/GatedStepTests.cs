@@ -117,5 +117,33 @@ public sealed class GatedStepTests
         for (int u = 0; u < Shape.Gates; u++) Assert.True(Norm(theta.We.Slice(u * Shape.Inputs, Shape.Inputs)) <= 0.5f * 1.0001f);
     }
 
+    [Fact]
+    public void Weight_decay_shrinks_every_weight_after_the_step_and_no_bias()
+    {
+        var gater = Gater.FromName("st")!;
+        var data = GatedTestNets.Data(Shape, 60, seed: 6);
+        var order = Enumerable.Range(0, data.Count).ToArray();
+        const float lr = 0.1f, lambda = 0.5f;
+        GatedParameters After(float weightDecay)
+        {
+            var theta = GatedTestNets.RandomParameters(Shape, 7, gater.InitialBias);
+            using var pool = new WorkerPool(2);
+            var step = new GatedStep(Shape, gater, pool, batchSize: 30, seed: 3,
+                                     new GatedSettings { MaxNorm = 1e6f, SparsityWeight = 0.01f, WeightDecay = weightDecay });
+            step.ComputeAndStep(theta, data, order, 0, 30, 0, lr);
+            return theta;
+        }
+        var plain = After(0);
+        var decayed = After(lambda);
+        float shrink = 1 - lr * lambda;
+        foreach (var (a, b) in new[] { (plain.W1.ToArray(), decayed.W1.ToArray()), (plain.W2.ToArray(), decayed.W2.ToArray()),
+                                       (plain.We.ToArray(), decayed.We.ToArray()), (plain.V.ToArray(), decayed.V.ToArray()) })
+            for (int i = 0; i < a.Length; i++) Assert.Equal(a[i] * shrink, b[i]);
+        Assert.Equal(plain.B1.ToArray(), decayed.B1.ToArray());
+        Assert.Equal(plain.B2.ToArray(), decayed.B2.ToArray());
+        Assert.Equal(plain.Be.ToArray(), decayed.Be.ToArray());
+        Assert.Equal(plain.Bo.ToArray(), decayed.Bo.ToArray());
+    }
+
     static float Norm(ReadOnlySpan<float> w) => System.Numerics.Tensors.TensorPrimitives.Norm(w);
 }
