@@ -88,7 +88,8 @@ internal static class SfnnOptions
     // --- the gated classifier (train --task gated, bench --task gated) ---
 
     public static readonly Option<string?> Gater = Choice("--gater", Nn.Gated.Gater.Names,
-        "gated: the gates' unit kind (st: sigmoid-Bernoulli, straight-through without the slope)", "st");
+        "gated: the gates' unit kind (st: sigmoid-Bernoulli, straight-through without the slope; reinforce: sigmoid-Bernoulli, " +
+        "the unbiased estimator with its optimal baseline; relu, sigmoid, noisy-sigmoid: the paper's baselines; docs/gated.md)", "st");
 
     public static readonly Option<double?> Momentum = Number("--momentum", "X", "gated: momentum of the SGD", "0.5", 0, 1);
 

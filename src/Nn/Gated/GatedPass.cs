@@ -11,7 +11,7 @@ internal sealed class GatedPass
 {
     readonly GatedShape shape;
     readonly Gater gater;
-    readonly float[] a1, t, a2, noise, h, p, probs, gh, d2, gt, expertAll, gm;
+    readonly float[] a1, t, a2, noise, h, p, probs, gh, d2, gt, expertAll, gm, rowLoss;
     readonly AlignedBuffer x; // rows on cache lines: the sparse layers load each x row once per active gate
     readonly ActiveGates active;
     readonly int[] labels;
@@ -42,6 +42,8 @@ internal sealed class GatedPass
         probs = new float[R * C];
         active = new ActiveGates(R, G);
         labels = new int[R];
+        rowLoss = new float[R];
+        BaselineStatistics = gater.LikelihoodRatio ? new float[2 * G] : [];
         streams = new RandomStream[R];
         GateMeanSum = new float[G];
     }
@@ -58,6 +60,9 @@ internal sealed class GatedPass
     public GatedLayouts? Layouts { get; set; }
     /// After a training forward: `sum_r E[h_ri | a]` over this pass's rows (the KL penalty's batch mean, before the division).
     public float[] GateMeanSum { get; }
+    /// reinforce only, after a backward: this pass's `sum (h - p)^2 L` per gate, then `sum (h - p)^2`
+    /// (`Gater.LikelihoodRatioSignal`), which the step folds into the moving baseline.
+    public float[] BaselineStatistics { get; }
     /// After a forward: how many gates were non-zero over all rows.
     public long GatesOn { get; private set; }
     /// After a forward: how many rows the arg-max of the softmax got right.
@@ -66,6 +71,9 @@ internal sealed class GatedPass
     public Span<float> Input(int row) => x.AsSpan(row * shape.Inputs, shape.Inputs);
     public ref RandomStream Stream(int row) => ref streams[row];
     public ref int Label(int row) => ref labels[row];
+    /// Row `row`'s gate noise (for the binary gaters the uniforms `u` of `h = 1[u < p]`): what the
+    /// next forward reuses when `HoldNoise` is set.
+    public Span<float> Noise(int row) => noise.AsSpan(row * shape.Gates, shape.Gates);
     /// Row `row`'s gate values after a forward.
     public ReadOnlySpan<float> Gates(int row) => h.AsSpan(row * shape.Gates, shape.Gates);
     /// Row `row`'s softmax after a forward.
@@ -126,7 +134,9 @@ internal sealed class GatedPass
             TensorPrimitives.Subtract(o, max, o);
             TensorPrimitives.Exp(o, o);
             float sum = TensorPrimitives.Sum(o);
-            loss -= Math.Log(Math.Max(o[labels[r]] / sum, 1e-30f));
+            double rowCrossEntropy = -Math.Log(Math.Max(o[labels[r]] / sum, 1e-30f));
+            rowLoss[r] = (float)rowCrossEntropy;
+            loss += rowCrossEntropy;
             TensorPrimitives.Multiply(o, 1 / sum, o);
         }
         Correct = correct;
@@ -136,9 +146,12 @@ internal sealed class GatedPass
     /// The backward pass of the last training forward, adding the summed `dL/dtheta` of its rows to
     /// `gradient`. The sparsity penalties: `klSlope[i]` (KL gaters: `dKL/dq_i`, times `penalty`,
     /// reaches `a_ri` through `p_ri (1 - p_ri)`), or the L1 weight `penalty` added to every `dL/dh`.
-    public void Backward(GatedParameters theta, int rows, GatedParameters gradient, ReadOnlySpan<float> klSlope, float penalty)
+    /// `baseline`: reinforce's `Lbar` per gate (empty for the other gaters).
+    public void Backward(GatedParameters theta, int rows, GatedParameters gradient, ReadOnlySpan<float> klSlope, float penalty,
+                         ReadOnlySpan<float> baseline = default)
     {
         int D = shape.Inputs, Hd = shape.Hidden, G = shape.Gates, C = shape.Classes;
+        if (gater.LikelihoodRatio && baseline.Length != G) SfnnThrow.Argument($"reinforce needs a baseline per gate, {G}, not {baseline.Length}", nameof(baseline));
         for (int r = 0; r < rows; r++) probs[r * C + labels[r]] -= 1f; // go = softmax - onehot
         var go = probs.AsSpan(0, rows * C);
         if (gater.NeedsEveryExpert)
@@ -154,8 +167,16 @@ internal sealed class GatedPass
             var ghr = gh.AsSpan(r * G, G);
             var ar = a2.AsSpan(r * G, G);
             var dr = d2.AsSpan(r * G, G);
-            if (!gater.KlPenalty) TensorPrimitives.Add(ghr, penalty, ghr);
-            gater.Signal(ar, noise.AsSpan(r * G, G), ghr, dr);
+            if (gater.LikelihoodRatio)
+            {
+                if (r == 0) Array.Clear(BaselineStatistics);
+                Gater.LikelihoodRatioSignal(h.AsSpan(r * G, G), p.AsSpan(r * G, G), rowLoss[r], baseline, dr, BaselineStatistics);
+            }
+            else
+            {
+                if (!gater.KlPenalty) TensorPrimitives.Add(ghr, penalty, ghr);
+                gater.Signal(ar, noise.AsSpan(r * G, G), ghr, dr);
+            }
             if (gater.KlPenalty && KlOnNonzero) Gater.AddRootSlopeTerm(p.AsSpan(r * G, G), klSlope, penalty, dr);
             else if (gater.KlPenalty) Gater.AddSigmoidSlopeTerm(p.AsSpan(r * G, G), klSlope, penalty, dr);
             TensorPrimitives.Add(gradient.B2, dr, gradient.B2);

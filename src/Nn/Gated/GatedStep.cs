@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using SimdSfnn.Nn.Estimation;
 using SimdSfnn.Nn.Training;
 using SimdSfnn.Nn.Workers;
 using SimdSfnn.Tensors;
@@ -27,6 +28,8 @@ internal sealed class GatedStep : IShardedWork
     readonly double[] shardLoss;
     readonly bool[] sliceFinite;
     readonly float[] klSlope;
+    readonly MovingBaseline? baseline; // reinforce's Lbar per gate
+    readonly float[] baselineStatistics;
     readonly GatedLayouts layouts;
 
     GatedParameters theta = null!;
@@ -62,6 +65,8 @@ internal sealed class GatedStep : IShardedWork
         shardLoss = new double[pool.ThreadCount];
         sliceFinite = new bool[pool.ThreadCount];
         klSlope = new float[shape.Gates];
+        baseline = gater.LikelihoodRatio ? new MovingBaseline([shape.Gates], adaptive: true, fixedBaseline: 0) : null;
+        baselineStatistics = gater.LikelihoodRatio ? new float[2 * shape.Gates] : [];
         Gradient = new GatedParameters(shape);
         Velocity = new float[Gradient.Data.Length];
         L1Weight = settings.SparsityWeight;
@@ -69,7 +74,7 @@ internal sealed class GatedStep : IShardedWork
         foreach (var pass in passes)
         {
             pass.Layouts = layouts;
-            pass.KlOnNonzero = settings.KlOnNonzero && gater.KlPenalty && !gater.Unit.IsBinary;
+            pass.KlOnNonzero = settings.KlOnNonzero && gater.Unit is Units.StsUnit;
         }
         foreach (var pass in evaluationPasses) pass.Layouts = layouts;
     }
@@ -119,6 +124,14 @@ internal sealed class GatedStep : IShardedWork
             for (int i = 0; i < q.Length; i++) q[i] = Gater.KlSlope(q[i] / count, Settings.Sparsity);
         }
         Run(Phase.Backward);
+        if (baseline is not null)
+        {
+            // the statistics of eq. (7), summed in shard order, join the moving averages after the step's use of Lbar
+            Array.Clear(baselineStatistics);
+            for (int s = 0; s < passes.Length; s++)
+                if (Shard(s).Hi > Shard(s).Lo) TensorPrimitives.Add(baselineStatistics, passes[s].BaselineStatistics, baselineStatistics);
+            baseline.EndStep(0, baselineStatistics);
+        }
         Run(Phase.Update);
         Run(Phase.Clamp);
         Finite = Array.IndexOf(sliceFinite, false) < 0;
@@ -209,7 +222,7 @@ internal sealed class GatedStep : IShardedWork
         var (lo, hi) = Shard(shard);
         if (hi > lo)
             passes[shard].Backward(theta, hi - lo, shardGradients[shard], klSlope,
-                                   Gater.KlPenalty ? Settings.SparsityWeight : L1Weight);
+                                   Gater.KlPenalty ? Settings.SparsityWeight : L1Weight, baseline is null ? default : baseline.Of(0));
     }
 
     // MomentumUpdate ascends: v = mu v + lr (-g)

@@ -59,7 +59,7 @@ public sealed class GatedCommandTests
     }
 
     [Theory]
-    [InlineData("train", "--gater", "sigmoid")]
+    [InlineData("train", "--gater", "softmax")]
     [InlineData("train", "--decay", "0")]
     [InlineData("train", "--lr", "0")]
     [InlineData("train", "--weight-decay", "-1")]

@@ -6,7 +6,7 @@ namespace SimdSfnn.Property.Gated;
 /// The gated pass's backward equals central finite differences of its summed cross-entropy, with
 /// the gate noise held (`GatedPass.HoldNoise`): for every gater,
 /// every parameter of the expert layer and the output map; for the gaters whose samples are
-/// differentiable with the noise held (noisy-relu, sts), the gater's parameters too. The sparsity
+/// differentiable with the noise held (all but st and reinforce), the gater's parameters too. The sparsity
 /// penalties are off here (weight 0).
 public sealed class GatedGradientTests
 {
@@ -14,11 +14,16 @@ public sealed class GatedGradientTests
     [InlineData("st", false)]
     [InlineData("noisy-relu", true)]
     [InlineData("sts", true)]
+    [InlineData("reinforce", false)]
+    [InlineData("relu", true)]
+    [InlineData("sigmoid", true)]
+    [InlineData("noisy-sigmoid", true)]
     public void Backward_matches_central_differences(string gaterName, bool gaterPath)
     {
         var gater = Gater.FromName(gaterName)!;
         var shape = GatedTestNets.Shape;
-        var theta = GatedTestNets.RandomParameters(shape, seed: 5, gateBias: gater.InitialBias + 1);
+        // gates on for a good share of the rows (relu's start, 0, has about half of them on)
+        var theta = GatedTestNets.RandomParameters(shape, seed: 5, gateBias: gaterName == "relu" ? 0f : gater.InitialBias + 1);
         var data = GatedTestNets.Data(shape, 4, seed: 6);
         var pass = new GatedPass(shape, gater, 4);
         double Loss()
@@ -33,9 +38,11 @@ public sealed class GatedGradientTests
         }
         Loss();
         pass.HoldNoise = true;
-        Assert.InRange(pass.GatesOn, 1, 4 * shape.Gates - 1);
+        // the sigmoid gaters are never 0: every gate is on
+        bool neverOff = gaterName is "sigmoid" or "noisy-sigmoid";
+        Assert.InRange(pass.GatesOn, neverOff ? 4 * shape.Gates : 1, neverOff ? 4 * shape.Gates : 4 * shape.Gates - 1);
         var gradient = new GatedParameters(shape);
-        pass.Backward(theta, 4, gradient, new float[shape.Gates], 0f);
+        pass.Backward(theta, 4, gradient, new float[shape.Gates], 0f, baseline: new float[shape.Gates]);
 
         // the block's layout: W1, b1, W2, b2 (the gater), then We, be, V, bo
         int expertStart = shape.Hidden * (shape.Inputs + 1) + shape.Gates * (shape.Hidden + 1);

@@ -17,6 +17,10 @@ public sealed class GatedStepTests
     [InlineData("st")]
     [InlineData("noisy-relu")]
     [InlineData("sts")]
+    [InlineData("reinforce")]
+    [InlineData("relu")]
+    [InlineData("sigmoid")]
+    [InlineData("noisy-sigmoid")]
     public void Training_step_allocates_nothing(string gaterName)
     {
         var gater = Gater.FromName(gaterName)!;
@@ -44,6 +48,8 @@ public sealed class GatedStepTests
     [InlineData("st", 2)]
     [InlineData("noisy-relu", 2)]
     [InlineData("sts", 1)]
+    [InlineData("reinforce", 2)]
+    [InlineData("noisy-sigmoid", 2)]
     public void Same_seed_and_threads_give_the_same_bits(string gaterName, int threads)
     {
         float[] Train()
@@ -65,6 +71,7 @@ public sealed class GatedStepTests
     [Theory]
     [InlineData("st")]
     [InlineData("noisy-relu")]
+    [InlineData("noisy-sigmoid")]
     public void Evaluation_gives_each_row_the_same_gates_and_class_however_the_rows_are_shared(string gaterName)
     {
         // one worker's 64-row chunks against two workers' 32-row shards: the same gate values of
@@ -93,6 +100,8 @@ public sealed class GatedStepTests
     [InlineData("st")]
     [InlineData("noisy-relu")]
     [InlineData("sts")]
+    [InlineData("reinforce")]
+    [InlineData("relu")]
     public void Penalty_pulls_the_gates_towards_the_target_and_max_norm_holds(string gaterName)
     {
         var gater = Gater.FromName(gaterName)!;

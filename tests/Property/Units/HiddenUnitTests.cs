@@ -9,7 +9,7 @@ namespace SimdSfnn.Property.Units;
 /// back-propagation against central differences with the noise held.
 public sealed class HiddenUnitTests
 {
-    public static TheoryData<string> Units() => ["bernoulli", "noisy-relu", "noisy-relu-logistic", "sts", "sigmoid", "tanh-noise"];
+    public static TheoryData<string> Units() => ["bernoulli", "noisy-relu", "noisy-relu-logistic", "sts", "sigmoid", "tanh-noise", "relu", "noisy-sigmoid"];
 
     static IHiddenUnit Make(string name) => name switch
     {
@@ -19,6 +19,8 @@ public sealed class HiddenUnitTests
         "sts" => new StsUnit(),
         "sigmoid" => new DeterministicSigmoidUnit(),
         "tanh-noise" => new NoisyTanhUnit(0.8f),
+        "relu" => new RectifierUnit(),
+        "noisy-sigmoid" => new NoisySigmoidUnit(),
         _ => throw new ArgumentException(name),
     };
 
@@ -32,6 +34,8 @@ public sealed class HiddenUnitTests
         "sts" => noise[0] * Math.Sqrt(Sigmoid(a)),
         "sigmoid" => Sigmoid(a),
         "tanh-noise" => Math.Tanh(a + noise[0]) + noise[1],
+        "relu" => Math.Max(0, a),
+        "noisy-sigmoid" => Sigmoid(a + noise[0]),
         _ => throw new ArgumentException(name),
     };
 
@@ -160,6 +164,8 @@ public sealed class HiddenUnitTests
     [InlineData("sts")]
     [InlineData("sigmoid")]
     [InlineData("tanh-noise")]
+    [InlineData("relu")]
+    [InlineData("noisy-sigmoid")]
     public void Back_propagation_is_the_derivative_with_the_noise_held(string name)
     {
         var unit = Make(name);
@@ -179,6 +185,7 @@ public sealed class HiddenUnitTests
         for (int i = 0; i < N; i++)
         {
             if (name.StartsWith("noisy-relu", StringComparison.Ordinal) && Math.Abs(a[i] + noise[i]) < 2 * Eps) continue; // the kink
+            if (name == "relu" && Math.Abs(a[i]) < 2 * Eps) continue;
             double numeric = (up[i] - down[i]) / (2.0 * Eps) * g[i];
             Assert.True(Math.Abs(d[i] - numeric) <= 2e-3, $"i {i}: a {a[i]}, noise {noise[i]}: {d[i]} vs {numeric}");
         }
@@ -242,5 +249,30 @@ public sealed class HiddenUnitTests
             for (int i = 0; i < pre.Length; i++)
                 if (Array.IndexOf(pre, -pre[i]) is var j and >= 0) Assert.Equal(-mean[i], mean[j], 1e-6);
         }
+    }
+
+    /// `E[sigmoid(a + z)]`, `z ~ N(0, 1)`, has no closed form: the unit's quadrature against Simpson's
+    /// rule on a fine grid (an independent rule); the mean is symmetric, `E[h | -a] = 1 - E[h | a]`,
+    /// and flatter than the noise-free sigmoid.
+    [Fact]
+    public void The_noisy_sigmoids_mean_is_the_integral_over_its_input_noise()
+    {
+        float[] pre = [-9f, -3f, -1.2f, -0.3f, 0f, 0.3f, 1.2f, 3f, 9f];
+        var mean = new float[pre.Length];
+        new NoisySigmoidUnit().Mean(pre, mean);
+        for (int i = 0; i < pre.Length; i++)
+        {
+            const int Steps = 20_000;
+            double step = 20.0 / Steps, integral = 0;
+            for (int s = 0; s <= Steps; s++)
+            {
+                double z = -10 + s * step, weight = s == 0 || s == Steps ? 1 : s % 2 == 1 ? 4 : 2;
+                integral += weight * Sigmoid(pre[i] + z) * Math.Exp(-0.5 * z * z) / Math.Sqrt(2 * Math.PI);
+            }
+            integral *= step / 3;
+            Assert.True(Math.Abs(mean[i] - integral) <= 1e-6, $"a {pre[i]}: {mean[i]} vs {integral}");
+            Assert.True(Math.Abs(mean[i] - 0.5) <= Math.Abs(Sigmoid(pre[i]) - 0.5) + 1e-7, $"a {pre[i]}: E[h] {mean[i]} steeper than sigmoid(a)");
+        }
+        for (int i = 0; i < pre.Length; i++) Assert.Equal(1 - mean[i], mean[pre.Length - 1 - i], 1e-6);
     }
 }

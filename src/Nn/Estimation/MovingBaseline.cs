@@ -1,9 +1,10 @@
-namespace SimdSfnn.Estimators;
+namespace SimdSfnn.Nn.Estimation;
 
 /// Bengio's per-unit baseline (2013, eq. (7)), `Lbar = E[(h - s)^2 C] / E[(h - s)^2]`, as the ratio
 /// of two exponential moving averages over training steps; or, not adaptive, one fixed value for
 /// every unit (the lab, where an estimator must be a fixed function of the samples). G1 subtracts
-/// it from `C_M`; the learned correction regresses G1's signal with it.
+/// it from `C_M`, as the gated classifier's `reinforce` gater from each example's loss; the learned
+/// correction regresses G1's signal with it.
 internal sealed class MovingBaseline
 {
     const float Decay = 0.99f; // moving averages over roughly the last hundred steps
