@@ -38,7 +38,7 @@ internal static class GatedOptions
     /// `--momentum` (0.5: the paper found it helped sts; it helps st as much and noisy-relu no less),
     /// `--sparsity-weight` (the KL weight, 0.01: at 1 the penalty on the sum over 2000 gates
     /// outweighs the cross-entropy and holds every gate near p = 0.1 on every input, docs/gated.md;
-    /// the noisy rectifier's starting L1 coefficient, 0.001), `--max-norm` 2, `--weight-decay` 0,
+    /// the noisy rectifier's starting L1 coefficient, 0.001), `--max-norm` 2, `--weight-decay` 0, `--gater-lr` (the gater path's rate; `--lr`'s),
     /// `--sts-target mean|nonzero` (what sts's KL holds at 0.1: `E[h]`, the spec's, or `P(h > 0)`).
     public static GatedSettings Settings(ParseResult r, Gater gater)
     {
@@ -53,6 +53,7 @@ internal static class GatedOptions
             SparsityWeight = (float)(r.GetValue(SfnnOptions.SparsityWeight) ?? (gater.KlPenalty ? 0.01 : 0.001)),
             MaxNorm = (float)(r.GetValue(SfnnOptions.MaxNorm) ?? 2),
             WeightDecay = (float)(r.GetValue(SfnnOptions.WeightDecay) ?? 0),
+            GaterRateScale = (float)(r.GetValue(SfnnOptions.GaterLearningRate) is { } gaterRate ? gaterRate / Schedule(r, gater).Initial : 1),
             KlOnNonzero = nonzero,
         };
     }

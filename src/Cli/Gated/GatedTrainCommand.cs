@@ -44,7 +44,7 @@ internal static class GatedTrainCommand
         outDir ??= Path.Combine("runs", $"gated-{gater.Name}-{DateTime.Now:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(outDir);
         progress.Message(string.Create(CultureInfo.InvariantCulture,
-            $"training gated {shape} with the {gater.Name} gater, lr {lr}{(decay < 1 ? $" x {decay} per epoch" : "")}, momentum {settings.Momentum}, batch {batch}, max-norm {settings.MaxNorm}{(settings.WeightDecay > 0 ? $", weight decay {settings.WeightDecay}" : "")}, " +
+            $"training gated {shape} with the {gater.Name} gater, lr {lr}{(settings.GaterRateScale != 1 ? $" (gater {lr * settings.GaterRateScale:G4})" : "")}{(decay < 1 ? $" x {decay} per epoch" : "")}, momentum {settings.Momentum}, batch {batch}, max-norm {settings.MaxNorm}{(settings.WeightDecay > 0 ? $", weight decay {settings.WeightDecay}" : "")}, " +
             $"{epochs} epochs on {data.Train.Count} examples ({data.HeldOut.Count} held out), {threads} threads; writing to {outDir}"));
 
         var theta = new GatedParameters(shape);
@@ -107,6 +107,7 @@ internal static class GatedTrainCommand
             ["sizes"] = shape.ToString(),
             ["epochs"] = epochs,
             ["lr"] = lr,
+            ["gaterLr"] = JsonLine.Number(lr * settings.GaterRateScale, 8),
             ["decay"] = decay,
             ["momentum"] = JsonLine.Number(settings.Momentum),
             ["batch"] = batch,

@@ -9,5 +9,8 @@ internal sealed record GatedShape(int Inputs, int Hidden = 400, int Gates = 2000
     public long ParameterCount =>
         (long)Hidden * (Inputs + 1) + (long)Gates * (Hidden + 1) + (long)Gates * (Inputs + 1) + (long)Gates * Classes + Classes;
 
+    /// The gater path's parameters (`W1`, `b1`, `W2`, `b2`), which lead the parameter block.
+    public long GaterParameterCount => (long)Hidden * (Inputs + 1) + (long)Gates * (Hidden + 1);
+
     public override string ToString() => $"{Inputs}-{Hidden}-{Gates}x{Gates}-{Classes}";
 }

@@ -225,10 +225,22 @@ internal sealed class GatedStep : IShardedWork
                                    Gater.KlPenalty ? Settings.SparsityWeight : L1Weight, baseline is null ? default : baseline.Of(0));
     }
 
-    // MomentumUpdate ascends: v = mu v + lr (-g)
-    void UpdateSlice(int slice) =>
-        sliceFinite[slice] = ShardedMomentumStep.Apply(slice, passes.Length, shardData, Gradient.Data, batchCount,
-                                                       theta.Data, Velocity, Settings.Momentum, -rate);
+    // MomentumUpdate ascends: v = mu v + lr (-g); the gater path, which leads the block, at its own rate when it has one
+    void UpdateSlice(int slice)
+    {
+        if (Settings.GaterRateScale == 1)
+        {
+            sliceFinite[slice] = ShardedMomentumStep.Apply(slice, passes.Length, shardData, Gradient.Data, batchCount,
+                                                           theta.Data, Velocity, Settings.Momentum, -rate);
+            return;
+        }
+        int gater = (int)Shape.GaterParameterCount, rest = Gradient.Data.Length - gater;
+        bool gaterFinite = ShardedMomentumStep.Apply(slice, passes.Length, shardData, Gradient.Data, batchCount,
+                                                     theta.Data, Velocity, Settings.Momentum, -rate * Settings.GaterRateScale, 0, gater);
+        bool restFinite = ShardedMomentumStep.Apply(slice, passes.Length, shardData, Gradient.Data, batchCount,
+                                                    theta.Data, Velocity, Settings.Momentum, -rate, gater, rest);
+        sliceFinite[slice] = gaterFinite && restFinite;
+    }
 
     void ClampSlice(int slice)
     {

@@ -63,6 +63,7 @@ public sealed class GatedCommandTests
     [InlineData("train", "--decay", "0")]
     [InlineData("train", "--lr", "0")]
     [InlineData("train", "--weight-decay", "-1")]
+    [InlineData("train", "--gater-lr", "0")]
     [InlineData("train", "--estimator", "G3")]
     [InlineData("train", "--gates", "0")]
     [InlineData("train", "--sts-target", "nonzero")] // the default gater is st

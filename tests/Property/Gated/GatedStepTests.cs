@@ -154,5 +154,35 @@ public sealed class GatedStepTests
         Assert.Equal(plain.Bo.ToArray(), decayed.Bo.ToArray());
     }
 
+    [Fact]
+    public void The_gater_rate_scales_the_gater_paths_step_only()
+    {
+        var gater = Gater.FromName("reinforce")!;
+        var data = GatedTestNets.Data(Shape, 60, seed: 8);
+        var order = Enumerable.Range(0, data.Count).ToArray();
+        var start = GatedTestNets.RandomParameters(Shape, 9, gater.InitialBias);
+        float[] After(float scale)
+        {
+            var theta = new GatedParameters(Shape);
+            start.Data.CopyTo(theta.Data, 0);
+            using var pool = new WorkerPool(2);
+            var step = new GatedStep(Shape, gater, pool, batchSize: 30, seed: 3,
+                                     new GatedSettings { MaxNorm = 1e6f, SparsityWeight = 0.01f, GaterRateScale = scale });
+            step.ComputeAndStep(theta, data, order, 0, 30, 0, 0.1f);
+            return theta.Data;
+        }
+        var plain = After(1);
+        var scaled = After(0.01f);
+        int gaterCount = (int)Shape.GaterParameterCount, moved = 0;
+        for (int k = 0; k < gaterCount; k++)
+        {
+            double full = plain[k] - start.Data[k], part = scaled[k] - start.Data[k];
+            Assert.True(Math.Abs(part - 0.01 * full) <= 1e-6 + 1e-3 * Math.Abs(full), $"gater parameter {k}: step {part}, plain {full}");
+            if (Math.Abs(full) > 1e-5) moved++;
+        }
+        Assert.True(moved > gaterCount / 2, $"only {moved} of {gaterCount} gater parameters moved");
+        Assert.Equal(plain.AsSpan(gaterCount).ToArray(), scaled.AsSpan(gaterCount).ToArray());
+    }
+
     static float Norm(ReadOnlySpan<float> w) => System.Numerics.Tensors.TensorPrimitives.Norm(w);
 }
