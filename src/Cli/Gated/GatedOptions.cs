@@ -31,8 +31,17 @@ internal static class GatedOptions
     {
         ArgumentNullException.ThrowIfNull(r);
         ArgumentNullException.ThrowIfNull(gater);
-        return new(r.GetValue(SfnnOptions.LearningRate) ?? (gater.Name == "noisy-relu" ? 0.2 : 0.3),
+        return new(r.GetValue(SfnnOptions.LearningRate) ?? (gater.Name is "noisy-relu" or "relu" ? 0.2 : 0.3),
                    r.GetValue(SfnnOptions.Decay) ?? (gater.Name == "sts" ? 1 : 0.85));
+    }
+
+    /// `--test-gates`: whether the gates above the test-time threshold are 1 rather than `E[h | a]`
+    /// (the log has the held-out error under both).
+    public static bool BinaryTestGates(ParseResult r, Gater gater)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(gater);
+        return (r.GetValue(SfnnOptions.TestGates) ?? "mean") == "binary";
     }
 
     /// `--momentum` (0.5: the paper found it helped sts; it helps st as much and noisy-relu no less),

@@ -24,7 +24,7 @@ internal static class CommandTree
          Data, Out, Resume, StopAfter]);
 
     public static readonly CommandForm TrainGated = new("train --task gated",
-        [SfnnOptions.Task, Gater, Momentum, SparsityWeight, MaxNorm, WeightDecay, GaterLearningRate, StsTarget, Hidden, Gates, LearningRate, Decay, Epochs, Batch, Seed, Threads,
+        [SfnnOptions.Task, Gater, Momentum, SparsityWeight, MaxNorm, WeightDecay, GaterLearningRate, TestGates, StsTarget, Hidden, Gates, LearningRate, Decay, Epochs, Batch, Seed, Threads,
          TrainLimit, Data, Out]);
 
     public static readonly CommandForm EvalClassifier = new("eval of a classify or structured checkpoint", [Samples, Curve, Out, Data, Threads, Seed]);

@@ -101,6 +101,9 @@ internal static class SfnnOptions
     public static readonly Option<double?> GaterLearningRate = Number("--gater-lr", "X",
         "gated: the gater path's learning rate (W1, b1, W2, b2), decayed with --lr's", "--lr's", 0, 100, minExclusive: true);
 
+    public static readonly Option<string?> TestGates = Choice("--test-gates", ["mean", "binary"],
+        "gated: the test-time value of a gate above the threshold, its `E[h | a]` or 1", "mean");
+
     public static readonly Option<double?> WeightDecay = Number("--weight-decay", "X",
         "gated: the L2 penalty X/2 |w|^2 on every weight (each step shrinks the weights by 1 - lr X)", "0", 0, 100);
 

@@ -108,7 +108,7 @@ internal sealed class GatedPass
                 if (KlOnNonzero) TensorPrimitives.Sqrt(pr, pr); // q is the mean of P(h > 0) = sqrt(p)
                 TensorPrimitives.Add(GateMeanSum, pr, GateMeanSum);
             }
-            else gater.TestGate(ar, threshold, hr, BinaryTestGates);
+            else gater.TestGate(ar, threshold, hr, BinaryTestGates && !gatesOnly); // the threshold's tuning needs E[h | a]
         }
         active.Build(h.AsSpan(0, rows * G), rows);
         GatesOn = active.Count;

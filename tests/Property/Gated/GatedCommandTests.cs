@@ -14,6 +14,10 @@ public sealed class GatedCommandTests
     [InlineData("st")]
     [InlineData("noisy-relu")]
     [InlineData("sts")]
+    [InlineData("reinforce")]
+    [InlineData("relu")]
+    [InlineData("sigmoid")]
+    [InlineData("noisy-sigmoid")]
     public void Train_gated_prints_its_summary_as_json(string gater)
     {
         string data = SyntheticIdx.Write(train: 240, test: 50), outDir = TempDir.Fresh("gated");
@@ -25,14 +29,37 @@ public sealed class GatedCommandTests
         Assert.Equal("gated", o.GetProperty("task").GetString());
         Assert.Equal(gater, o.GetProperty("gater").GetString());
         Assert.Equal("64-8-40x40-4", o.GetProperty("sizes").GetString());
+        Assert.Equal("mean", o.GetProperty("testGates").GetString());
+        Assert.Equal(o.GetProperty("testErrorMeanGates").GetDouble(), o.GetProperty("testError").GetDouble());
         Assert.InRange(o.GetProperty("testError").GetDouble(), 0, 1);
         Assert.InRange(o.GetProperty("testErrorBinaryGates").GetDouble(), 0, 1);
         // the threshold is tuned on the 40 held-out digits so that a tenth of their gates are on
         Assert.InRange(o.GetProperty("sparsity").GetDouble(), 0.02, 0.3);
-        Assert.True(o.GetProperty("threshold").GetDouble() > 0);
+        // relu's quantile can be 0 (fewer than a tenth of its gates non-zero): then every non-zero gate is on
+        Assert.True(o.GetProperty("threshold").GetDouble() > 0 || gater == "relu");
         Assert.True(o.GetProperty("secondsPerEpoch").GetDouble() > 0);
         Assert.Equal(2, File.ReadAllLines(Path.Combine(outDir, "log.jsonl")).Length);
         Assert.Contains("epoch 2/2", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Binary_test_gates_set_the_reported_errors_and_the_log_holds_both_rules()
+    {
+        string data = SyntheticIdx.Write(train: 240, test: 50), outDir = TempDir.Fresh("gated");
+        var result = Sfnn.Run(["train", "--task", "gated", "--gater", "reinforce", "--test-gates", "binary", "--data", data, "--out", outDir, .. Tiny]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(Assert.Single(result.StdoutLines));
+        var o = json.RootElement;
+        Assert.Equal("binary", o.GetProperty("testGates").GetString());
+        Assert.Equal(o.GetProperty("testErrorBinaryGates").GetDouble(), o.GetProperty("testError").GetDouble());
+        foreach (string line in File.ReadAllLines(Path.Combine(outDir, "log.jsonl")))
+        {
+            using var epoch = JsonDocument.Parse(line);
+            var e = epoch.RootElement;
+            Assert.Equal(e.GetProperty("heldOutErrorBinaryGates").GetDouble(), e.GetProperty("heldOutError").GetDouble());
+            Assert.InRange(e.GetProperty("heldOutErrorMeanGates").GetDouble(), 0, 1);
+        }
     }
 
     [Fact]
@@ -64,6 +91,7 @@ public sealed class GatedCommandTests
     [InlineData("train", "--lr", "0")]
     [InlineData("train", "--weight-decay", "-1")]
     [InlineData("train", "--gater-lr", "0")]
+    [InlineData("train", "--test-gates", "half")]
     [InlineData("train", "--estimator", "G3")]
     [InlineData("train", "--gates", "0")]
     [InlineData("train", "--sts-target", "nonzero")] // the default gater is st
