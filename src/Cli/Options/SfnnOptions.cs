@@ -99,10 +99,10 @@ internal static class SfnnOptions
     public static readonly Option<double?> MaxNorm = Number("--max-norm", "X", "gated: the largest norm of each unit's incoming weights", "2", 0, 1e6, minExclusive: true);
 
     public static readonly Option<double?> GaterLearningRate = Number("--gater-lr", "X",
-        "gated: the gater path's learning rate (W1, b1, W2, b2), decayed with --lr's", "--lr's", 0, 100, minExclusive: true);
+        "gated: the gater path's learning rate (W1, b1, W2, b2), decayed with --lr's", "--lr's; reinforce 0.01", 0, 100, minExclusive: true);
 
     public static readonly Option<string?> TestGates = Choice("--test-gates", ["mean", "binary"],
-        "gated: the test-time value of a gate above the threshold, its `E[h | a]` or 1", "mean");
+        "gated: the test-time value of a gate above the threshold, its `E[h | a]` or 1", "mean; reinforce binary");
 
     public static readonly Option<double?> WeightDecay = Number("--weight-decay", "X",
         "gated: the L2 penalty X/2 |w|^2 on every weight (each step shrinks the weights by 1 - lr X)", "0", 0, 100);
