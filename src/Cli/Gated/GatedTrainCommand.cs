@@ -29,7 +29,7 @@ internal static class GatedTrainCommand
         bool binaryGates = GatedOptions.BinaryTestGates(r, gater);
         var schedule = GatedOptions.Schedule(r, gater);
         var (lr, decay) = (schedule.Initial, schedule.Decay);
-        int epochs = r.GetValue(SfnnOptions.Epochs) ?? 20;
+        int epochs = GatedOptions.Epochs(r, gater);
         int batch = OptionKinds.AtMost(SfnnOptions.Batch, r.GetValue(SfnnOptions.Batch) ?? 32, 100_000);
         ulong seed = r.GetValue(SfnnOptions.Seed) ?? 1;
         int threads = CommonOptions.ThreadCount(r);

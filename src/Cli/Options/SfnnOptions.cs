@@ -30,10 +30,10 @@ internal static class SfnnOptions
         "`tanh-noise` `tanh(a + eta) + eta'` (the GSN's unit, noise std 0.5); all but `bernoulli` back-propagate themselves (docs/units.md)", "bernoulli"), HiddenUnits.Names);
 
     public static readonly Option<int?> Epochs = Count("--epochs", "N", "epochs (`reproduce`: of every run)",
-        "50 classify, 100 structured and GSN, 20 gated; reproduce --quick 2", 1, 100_000);
+        "50 classify, 100 structured and GSN, 20 gated (reinforce 100); reproduce --quick 2", 1, 100_000);
 
     public static readonly Option<double?> LearningRate = Number("--lr", "X", "maximum learning rate of the schedule (GSN: the first epoch's; gated: the SGD's)",
-        "per estimator, see docs/results.md; GSN 0.25, gated 0.3 (noisy-relu 0.2)", 0, 100, minExclusive: true);
+        "per estimator, see docs/results.md; GSN 0.25, gated 0.3 (noisy-relu and relu 0.2)", 0, 100, minExclusive: true);
 
     public static readonly Option<int?> Batch = Count("--batch", "B", "minibatch size", "100 (gated 32)", 1, 1_000_000);
 
@@ -81,7 +81,7 @@ internal static class SfnnOptions
 
     public static readonly Option<double?> InputNoise = Number("--input-noise", "X", "GSN: salt-and-pepper rate of the visible state entering each step", "0.4", 0, 1);
 
-    public static readonly Option<double?> Decay = Number("--decay", "X", "GSN, gated: learning rate multiplied by X after each epoch (gated: 1 is the paper's constant rate)", "GSN 0.99, gated 0.85 (sts 1)", 0, 1, minExclusive: true);
+    public static readonly Option<double?> Decay = Number("--decay", "X", "GSN, gated: learning rate multiplied by X after each epoch (gated: 1 is the paper's constant rate)", "GSN 0.99, gated 0.85 (sts 1, reinforce 0.97)", 0, 1, minExclusive: true);
 
     public static readonly Option<int?> HeldOutLimit = Count("--held-out-limit", "N", "GSN: held-out examples scored each epoch", "10000", 0);
 

@@ -65,6 +65,23 @@ public sealed class GatedCommandTests
     }
 
     [Fact]
+    public void Reinforce_defaults_to_its_own_epochs_schedule_gater_rate_and_test_rule()
+    {
+        string data = SyntheticIdx.Write(train: 60, test: 10);
+        var result = Sfnn.Run(["train", "--task", "gated", "--gater", "reinforce", "--data", data, "--out", TempDir.Fresh("gated"),
+                               "--hidden", "4", "--gates", "20", "--batch", "25", "--threads", "1"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(Assert.Single(result.StdoutLines));
+        var o = json.RootElement;
+        Assert.Equal(100, o.GetProperty("epochs").GetInt32());
+        Assert.Equal(0.97, o.GetProperty("decay").GetDouble(), 6);
+        Assert.Equal(0.3, o.GetProperty("lr").GetDouble(), 6);
+        Assert.Equal(0.01, o.GetProperty("gaterLr").GetDouble(), 6);
+        Assert.Equal("binary", o.GetProperty("testGates").GetString());
+    }
+
+    [Fact]
     public void Without_a_gater_it_trains_the_straight_through_one()
     {
         string data = SyntheticIdx.Write(train: 240, test: 50);
