@@ -16,7 +16,8 @@ namespace SimdSfnn.Cli.Gated;
 /// (chosen at random, values in (0, 1]). Prints the medians of `--rounds` alternated rounds of
 /// `--steps` minibatches, in thread CPU time, and `speedupOverDense` (forward and backward;
 /// `forwardSpeedupOverDense`: the forward alone), and the test-time forward over
-/// `GatedStep.EvaluationRows` rows against the dense forward by packed weights (`testTimeSpeedupOverDense`).
+/// `GatedStep.EvaluationRows` rows (or `--test-rows`) against the dense forward by packed weights
+/// (`testTimeSpeedupOverDense`).
 internal static class GatedBenchCommand
 {
     public static int Run(ParseResult result)
@@ -28,6 +29,7 @@ internal static class GatedBenchCommand
         int batch = OptionKinds.AtMost(SfnnOptions.Batch, result.GetValue(SfnnOptions.Batch) ?? 32, 10_000);
         int steps = result.GetValue(SfnnOptions.Steps) ?? 50;
         int rounds = result.GetValue(SfnnOptions.Rounds) ?? 5;
+        int testRows = result.GetValue(SfnnOptions.TestRows) ?? GatedStep.EvaluationRows;
         var shape = GatedOptions.Shape(result, 784, 10);
 
         int B = batch, D = shape.Inputs, G = shape.Gates, C = shape.Classes;
@@ -38,9 +40,9 @@ internal static class GatedBenchCommand
         var train = new GatedBenchBatch(shape, B, on, seed: 7);
         var (sparse, dense) = Medians(() => train.SparseStep(theta, gradient), () => train.DenseStep(theta, gradient), steps, rounds, gradient);
         var (sparseForward, denseForward) = Medians(() => train.SparseForward(theta), () => train.DenseForward(theta), steps, rounds, gradient);
-        // test time: the forward alone over the rows a worker evaluates at once, against the dense
-        // forward by We packed once (a test-time net's weights are fixed)
-        var test = new GatedBenchBatch(shape, GatedStep.EvaluationRows, on, seed: 8);
+        // test time: the forward alone over the rows a worker evaluates at once (or --test-rows),
+        // against the dense forward by We packed once (a test-time net's weights are fixed)
+        var test = new GatedBenchBatch(shape, testRows, on, seed: 8);
         var packedWe = new PackedWeights(D, G);
         MatMul.PackForward(theta.We, packedWe);
         var (sparseTest, denseTest) = Medians(() => test.SparseForward(theta), () => test.DenseForward(theta, packedWe), steps, rounds, gradient);
@@ -67,7 +69,7 @@ internal static class GatedBenchCommand
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"gated layers {D}->{G}x{G}->{C}, batch {B}, {on} of {G} gates on, one thread ({KernelIsa.Current}): forward and backward " +
             $"{sparse * 1e3:F3} ms sparse, {dense * 1e3:F3} ms dense ({dense / sparse:F2}x); forward {sparseForward * 1e3:F3} ms, {denseForward * 1e3:F3} ms ({denseForward / sparseForward:F2}x); " +
-            $"test time ({test.Rows} rows, packed dense) {sparseTest * 1e3:F3} ms, {denseTest * 1e3:F3} ms ({denseTest / sparseTest:F2}x)"));
+            $"test time ({test.Rows} row{(test.Rows == 1 ? "" : "s")}, packed dense) {sparseTest * 1e3:F3} ms, {denseTest * 1e3:F3} ms ({denseTest / sparseTest:F2}x)"));
         Console.WriteLine(JsonLine.Write(json));
         return 0;
     }

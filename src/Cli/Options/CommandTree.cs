@@ -51,7 +51,7 @@ internal static class CommandTree
     public static readonly CommandForm BenchGsn = new("bench --task gsn",
         [SfnnOptions.Task, Layers, Walkback, HiddenNoise, InputNoise, LearningRate, Batch, Threads, Steps, Rounds, EpochSize]);
 
-    public static readonly CommandForm BenchGated = new("bench --task gated", [SfnnOptions.Task, Gater, GatesOn, Batch, Hidden, Gates, Threads, Steps, Rounds]);
+    public static readonly CommandForm BenchGated = new("bench --task gated", [SfnnOptions.Task, Gater, GatesOn, Batch, TestRows, Hidden, Gates, Threads, Steps, Rounds]);
 
     // --- the arguments ---
 

@@ -117,6 +117,9 @@ internal static class SfnnOptions
 
     // --- bench ---
 
+    public static readonly Option<int?> TestRows = Count("--test-rows", "N",
+        "bench, gated: rows of the test-time forward (1: one example at a time, the latency a served net sees)", "64, what a worker evaluates at once", 1, 10_000);
+
     public static readonly Option<int?> Steps = Count("--steps", "N", "timed steps per round", "100 (GSN 20, gated 50)", 1, 1_000_000);
 
     public static readonly Option<int?> Rounds = Count("--rounds", "R", "timed rounds (the median is reported)", "5", 1, 1000);

@@ -118,6 +118,7 @@ public sealed class GatedCommandTests
     [InlineData("bench", "--gates-on", "0")]
     [InlineData("bench", "--gates-on", "1.5")]
     [InlineData("bench", "--gater", "nope")]
+    [InlineData("bench", "--test-rows", "0")]
     public void Bad_options_are_one_line_and_exit_2(string command, string option, string value)
     {
         string[] rest = command == "train" ? ["--data", SyntheticIdx.Write(train: 60, test: 10), "--out", TempDir.Fresh("gated"), .. Tiny] : ["--steps", "1"];
@@ -141,5 +142,16 @@ public sealed class GatedCommandTests
         Assert.True(o.GetProperty("forwardSpeedupOverDense").GetDouble() > 0);
         Assert.Equal(64, o.GetProperty("testTimeBatch").GetInt32());
         Assert.True(o.GetProperty("testTimeSpeedupOverDense").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void Bench_gated_times_the_test_time_forward_over_the_rows_asked_for()
+    {
+        var result = Sfnn.Run("bench", "--task", "gated", "--gates", "64", "--batch", "8", "--test-rows", "1", "--steps", "2", "--rounds", "1");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(Assert.Single(result.StdoutLines));
+        Assert.Equal(1, json.RootElement.GetProperty("testTimeBatch").GetInt32());
+        Assert.Contains("test time (1 row,", result.Stderr, StringComparison.Ordinal);
     }
 }
