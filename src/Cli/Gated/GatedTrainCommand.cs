@@ -91,7 +91,7 @@ internal static class GatedTrainCommand
                 ["heldOutErrorMeanGates"] = JsonLine.Number(heldOutMean),
                 ["heldOutErrorBinaryGates"] = JsonLine.Number(heldOutBinary),
                 ["heldOutGatesOn"] = JsonLine.Number(heldOutOn),
-                ["threshold"] = JsonLine.Number(threshold, 8),
+                ["threshold"] = threshold, // the float itself: relu's can be float.Epsilon, which 8 decimals would print as 0
                 ["l1Weight"] = gater.KlPenalty ? null : JsonLine.Number(step.L1Weight, 8),
                 ["seconds"] = JsonLine.Number(trainSeconds, 3),
             };
@@ -119,7 +119,7 @@ internal static class GatedTrainCommand
             ["testGates"] = binaryGates ? "binary" : "mean",
             ["testError"] = JsonLine.Number(binaryGates ? binaryError : meanError),
             ["sparsity"] = JsonLine.Number(step.FractionOn),
-            ["threshold"] = JsonLine.Number(threshold, 8),
+            ["threshold"] = threshold, // the float itself: relu's can be float.Epsilon, which 8 decimals would print as 0
             ["testErrorMeanGates"] = JsonLine.Number(meanError),
             ["testErrorBinaryGates"] = JsonLine.Number(binaryError),
             ["secondsPerEpoch"] = JsonLine.Number(seconds / epochs),
