@@ -162,6 +162,7 @@ internal sealed class GatedPass
         }
         else Array.Clear(gh, 0, rows * G);
         GatedLayers.SparseBackward(x.AsSpan(0, rows * D), rows, active, go, theta, gradient, gh);
+        Array.Clear(BaselineStatistics); // reinforce's, summed over this pass's rows below
         for (int r = 0; r < rows; r++)
         {
             var ghr = gh.AsSpan(r * G, G);
@@ -169,7 +170,6 @@ internal sealed class GatedPass
             var dr = d2.AsSpan(r * G, G);
             if (gater.LikelihoodRatio)
             {
-                if (r == 0) Array.Clear(BaselineStatistics);
                 Gater.LikelihoodRatioSignal(h.AsSpan(r * G, G), p.AsSpan(r * G, G), rowLoss[r], baseline, dr, BaselineStatistics);
             }
             else

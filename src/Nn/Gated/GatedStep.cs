@@ -118,18 +118,14 @@ internal sealed class GatedStep : IShardedWork
         {
             // q_i = mean over the minibatch of E[h_i], summed in shard order
             var q = klSlope;
-            passes[0].GateMeanSum.CopyTo(q, 0);
-            for (int s = 1; s < passes.Length; s++)
-                if (Shard(s).Hi > Shard(s).Lo) TensorPrimitives.Add(q, passes[s].GateMeanSum, q);
+            SumOverShards(static pass => pass.GateMeanSum, q);
             for (int i = 0; i < q.Length; i++) q[i] = Gater.KlSlope(q[i] / count, Settings.Sparsity);
         }
         Run(Phase.Backward);
         if (baseline is not null)
         {
             // the statistics of eq. (7), summed in shard order, join the moving averages after the step's use of Lbar
-            Array.Clear(baselineStatistics);
-            for (int s = 0; s < passes.Length; s++)
-                if (Shard(s).Hi > Shard(s).Lo) TensorPrimitives.Add(baselineStatistics, passes[s].BaselineStatistics, baselineStatistics);
+            SumOverShards(static pass => pass.BaselineStatistics, baselineStatistics);
             baseline.EndStep(0, baselineStatistics);
         }
         Run(Phase.Update);
@@ -172,6 +168,15 @@ internal sealed class GatedStep : IShardedWork
         FractionOn = count == 0 ? 0 : on / ((double)count * Shape.Gates);
         this.gateValues = null;
         return correct;
+    }
+
+    /// `sum` = the non-empty shards' `of(pass)` added in shard order, so the bits do not depend on
+    /// which worker finished first.
+    void SumOverShards(Func<GatedPass, float[]> of, float[] sum)
+    {
+        Array.Clear(sum);
+        for (int s = 0; s < passes.Length; s++)
+            if (Shard(s).Hi > Shard(s).Lo) TensorPrimitives.Add(sum, of(passes[s]), sum);
     }
 
     void Run(Phase next)
